@@ -1,0 +1,78 @@
+"""Writing and verifying the audit trail. Call ``record`` inside the
+transaction of the change it describes; never put report content in it."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from meldpunt.audit.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def chain_for(organisation) -> str:
+    return f"org:{organisation.pk}" if organisation is not None else "global"
+
+
+def actor_for_user(user) -> str:
+    return f"staff:{user.get_username()}" if user is not None else "system"
+
+
+def record(action: str, *, actor: str, organisation=None, case=None, **detail) -> AuditEvent:
+    chain = chain_for(organisation)
+    with transaction.atomic():
+        head, _created = AuditHead.objects.select_for_update().get_or_create(
+            chain=chain, defaults={"last_hash": GENESIS}
+        )
+        event = AuditEvent(
+            chain=chain,
+            seq=head.length + 1,
+            at=timezone.now(),
+            actor=actor,
+            action=action,
+            organisation_id_ref=organisation.pk if organisation is not None else None,
+            case_reference=case.reference if case is not None else "",
+            detail=detail,
+            prev_hash=head.last_hash,
+        )
+        event.hash = event.compute_hash()
+        event.save()
+        head.last_hash, head.length = event.hash, event.seq
+        head.save(update_fields=["last_hash", "length"])
+    return event
+
+
+@dataclass
+class ChainReport:
+    chain: str
+    length: int
+    broken_at: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify_chain(chain: str) -> ChainReport:
+    head = AuditHead.objects.filter(chain=chain).first()
+    expected_prev, expected_seq = GENESIS, 1
+    for event in AuditEvent.objects.filter(chain=chain).order_by("seq").iterator():
+        if event.seq != expected_seq:
+            return ChainReport(chain, expected_seq - 1, expected_seq, "an event is missing")
+        if event.prev_hash != expected_prev:
+            return ChainReport(chain, expected_seq - 1, event.seq, "the link to the previous event is broken")
+        if event.compute_hash() != event.hash:
+            return ChainReport(chain, expected_seq - 1, event.seq, "the event was changed after it was written")
+        expected_prev, expected_seq = event.hash, expected_seq + 1
+    length = expected_seq - 1
+    if head is not None and (head.length != length or head.last_hash != expected_prev):
+        return ChainReport(chain, length, length + 1, "events at the end of the chain are missing")
+    return ChainReport(chain, length)
+
+
+def verify_all() -> list[ChainReport]:
+    chains = set(AuditHead.objects.values_list("chain", flat=True))
+    chains |= set(AuditEvent.objects.values_list("chain", flat=True).distinct())
+    return [verify_chain(chain) for chain in sorted(chains)]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BehandelenConfig(AppConfig):
+    name = "meldpunt.behandelen"
+    label = "behandelen"

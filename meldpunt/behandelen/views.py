@@ -1,0 +1,114 @@
+"""Staff pages for handling cases. Thin: access decides, actions change."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meldpunt.accounts.decorators import staff_required
+from meldpunt.audit.log import actor_for_user
+from meldpunt.cases import actions
+from meldpunt.cases.access import access_case, cases_visible_to, may_register_cases
+from meldpunt.cases.forms import MessageForm, StaffReportForm
+from meldpunt.cases.models import Message, State
+from meldpunt.cases.workflow import TRANSITIONS, TransitionNotAllowed
+from meldpunt.melden.views import attachment_response
+from meldpunt.registry.search import search_people
+
+
+@staff_required
+def home(request):
+    cases = cases_visible_to(request.staff).prefetch_related("subjects__person")
+    state = request.GET.get("status", "")
+    if state in State.values:
+        cases = cases.filter(state=state)
+    context = {
+        "cases": cases[:200],
+        "states": State.choices,
+        "current_state": state,
+        "may_register": may_register_cases(request.staff),
+    }
+    return render(request, "behandelen/home.html", context)
+
+
+@staff_required
+def case_detail(request, reference):
+    case = access_case(request.staff, reference)
+    form = MessageForm()
+    if request.method == "POST":
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            actions.post_message(
+                case,
+                Message.Author.BEHANDELAAR,
+                form.cleaned_data["body"],
+                staff_user=request.user,
+                files=form.cleaned_data["files"],
+            )
+            messages.success(request, _("Uw bericht staat in het postvak van de melder."))
+            return redirect("behandelen:case", reference=case.reference)
+    actions.record_read(request.user, case)
+    context = {
+        "case": case,
+        "content": case.content,
+        "subjects": case.subjects.select_related("person"),
+        "messages_thread": case.messages.prefetch_related("attachments"),
+        "attachments": case.attachments.all(),
+        "form": form,
+        "next_states": [(s, State(s).label) for s in TRANSITIONS[case.state]],
+    }
+    return render(request, "behandelen/case.html", context, status=400 if form.errors else 200)
+
+
+@staff_required
+@require_POST
+def change_state(request, reference):
+    case = access_case(request.staff, reference)
+    try:
+        actions.change_state(case, request.POST.get("state", ""), actor=actor_for_user(request.user))
+    except TransitionNotAllowed:
+        messages.error(request, _("Deze statuswijziging is niet mogelijk."))
+    return redirect("behandelen:case", reference=case.reference)
+
+
+@staff_required
+def attachment(request, reference, attachment_id):
+    case = access_case(request.staff, reference)
+    found = case.attachments.filter(public_id=attachment_id).first()
+    if found is None:
+        raise Http404
+    actions.record_read(request.user, case, what=f"attachment:{found.public_id}")
+    return attachment_response(found)
+
+
+@staff_required
+def register(request):
+    if not may_register_cases(request.staff):
+        raise Http404
+    organisation = request.organisation
+    if request.method != "POST":
+        form = StaffReportForm(organisation=organisation)
+        return render(
+            request, "behandelen/register.html", {"form": form, "organisation": organisation, "show_errors": False}
+        )
+    form = StaffReportForm(request.POST, request.FILES, organisation=organisation)
+    if request.POST.get("action") == "zoek":
+        hits = [
+            h
+            for h in search_people(organisation, request.POST.get("search", ""))
+            if h.person not in form.selected_people
+        ]
+        context = {"form": form, "organisation": organisation, "hits": hits, "searched": True, "show_errors": False}
+        return render(request, "behandelen/register.html", context)
+    if not form.is_valid():
+        context = {"form": form, "organisation": organisation, "show_errors": True}
+        return render(request, "behandelen/register.html", context, status=400)
+    case, code = actions.submit_report(
+        organisation,
+        form.report_input(),
+        kind=form.cleaned_data["kind"],
+        channel=form.cleaned_data["channel"],
+        registered_by=request.user,
+    )
+    return render(request, "behandelen/registered.html", {"case": case, "code": str(code)})

@@ -1,0 +1,255 @@
+"""Every change to a case, as a named action.
+
+Each action takes the actor, does its work in one transaction and writes
+the audit event in that same transaction: either all of it is stored or
+nothing is. Slow work (argon2, encryption) happens before the transaction
+starts, so no lock is held while it runs.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meldpunt.audit.log import actor_for_user, record
+from meldpunt.cases import deadlines
+from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, Message, State, SubjectLink
+from meldpunt.cases.receipts import ReceiptCode
+from meldpunt.cases.workflow import OPEN_STATES, check_transition
+from meldpunt.crypto import CaseKey
+
+REPORTER = "melder"
+
+
+@dataclass
+class SubjectInput:
+    role: str
+    person: object = None  # a registry Person, already checked to belong to the organisation
+    name: str = ""
+    function: str = ""
+
+
+@dataclass
+class FileInput:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass
+class ReportInput:
+    """What a reporter (or a handler on their behalf) tells us, already validated."""
+
+    relation: str
+    anonymous: bool
+    description: str
+    wishes: list[str]
+    subjects: list[SubjectInput]
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    contact_context: str = ""
+    told_before: str = ""
+    told_before_details: str = ""
+    files: list[FileInput] = field(default_factory=list)
+
+    def sealed_fields(self) -> dict:
+        return {
+            "description": self.description,
+            "name": "" if self.anonymous else self.name,
+            "email": "" if self.anonymous else self.email,
+            "phone": "" if self.anonymous else self.phone,
+            "period_start": self.period_start.isoformat() if self.period_start else "",
+            "period_end": self.period_end.isoformat() if self.period_end else "",
+            "contact_context": self.contact_context,
+            "told_before": self.told_before,
+            "told_before_details": self.told_before_details,
+        }
+
+
+def _seal_attachment(case: Case, key: CaseKey, file: FileInput, author: str, now, message=None) -> Attachment:
+    attachment = Attachment(
+        case=case,
+        message=message,
+        uploaded_at=now,
+        uploaded_by=author,
+        content_type=file.content_type,
+        size=len(file.data),
+    )
+    attachment.sealed_name = key.seal_text(f"attachment-name:{attachment.public_id}", file.name)
+    attachment.sealed_data = key.seal(f"attachment:{attachment.public_id}", file.data)
+    return attachment
+
+
+def _sealed_message(case: Case, key: CaseKey, author: str, body: str, now, staff_user=None) -> Message:
+    message = Message(case=case, author=author, staff_user=staff_user, sent_at=now)
+    message.sealed_body = key.seal_text(f"message:{message.public_id}", body)
+    return message
+
+
+def acknowledgement_text(case: Case) -> str:
+    return _(
+        "Wij hebben uw melding goed ontvangen op %(received)s. Alleen de behandelaars van het %(office)s "
+        "van %(organisation)s lezen haar. Binnen 7 dagen (uiterlijk %(ack)s) neemt een behandelaar via dit "
+        "postvak contact met u op. Uiterlijk %(feedback)s hoort u wat er met uw melding is gedaan. "
+        "Wilt u eerst met iemand praten? De vertrouwenspersoon luistert en denkt met u mee, "
+        "zonder dat er iets gebeurt wat u niet wilt."
+    ) % {
+        "received": timezone.localtime(case.received_at).strftime("%d-%m-%Y %H:%M"),
+        "office": case.organisation.integrity_office_name,
+        "organisation": case.organisation.name,
+        "ack": timezone.localtime(case.acknowledgement_due).strftime("%d-%m-%Y"),
+        "feedback": timezone.localtime(case.feedback_due).strftime("%d-%m-%Y"),
+    }
+
+
+def submit_report(
+    organisation,
+    report: ReportInput,
+    *,
+    kind: str = Kind.MELDING,
+    channel: str = Channel.ONLINE,
+    registered_by=None,
+) -> tuple[Case, ReceiptCode]:
+    """Store a report or signal in full and return it with its receipt code.
+
+    The receipt code is returned once and never stored; only its hash is.
+    """
+    now = timezone.now()
+    code = ReceiptCode.generate()
+    case = Case(
+        organisation=organisation,
+        kind=kind,
+        channel=channel,
+        relation=report.relation,
+        anonymous=report.anonymous,
+        wishes=report.wishes,
+        received_at=now,
+        registered_by=registered_by,
+        receipt_hash=code.secret_hash(),
+    )
+    # Online reports are acknowledged the moment they arrive.
+    case.acknowledged_at = now if channel == Channel.ONLINE else None
+    case.acknowledgement_due = deadlines.acknowledgement_due(now)
+    case.feedback_due = deadlines.feedback_due(now, case.acknowledged_at)
+    key, case.key_id, case.wrapped_key = CaseKey.create(case.key_context)
+    case.__dict__["key"] = key
+    case.sealed_content = key.seal_json("content", report.sealed_fields())
+
+    subjects = []
+    for subject in report.subjects:
+        link = SubjectLink(case=case, role=subject.role, person=subject.person)
+        if subject.person is None:
+            link.sealed_description = key.seal_json(
+                f"subject:{link.public_id}", {"name": subject.name, "function": subject.function}
+            )
+        subjects.append(link)
+    attachments = [
+        _seal_attachment(case, key, f, REPORTER if not registered_by else "behandelaar", now) for f in report.files
+    ]
+
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                case.receipt_lookup = _free_lookup(organisation, code)
+                case.reference = _next_reference(organisation, now)
+                case.save()
+                SubjectLink.objects.bulk_create(subjects)
+                for attachment in attachments:
+                    attachment.save()
+                if case.acknowledged_at:
+                    _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
+                record(
+                    "case.created",
+                    actor=actor_for_user(registered_by) if registered_by else REPORTER,
+                    organisation=organisation,
+                    case=case,
+                    kind=kind,
+                    channel=channel,
+                    subjects=len(subjects),
+                    attachments=len(attachments),
+                )
+            return case, code
+        except IntegrityError:
+            # Another submission took the same look-up part at the same moment.
+            case.pk = None
+            code = ReceiptCode(lookup=ReceiptCode.generate().lookup, secret=code.secret)
+    raise RuntimeError("could not allocate a receipt code")
+
+
+def _free_lookup(organisation, code: ReceiptCode) -> str:
+    lookup = code.lookup
+    while Case.objects.filter(organisation=organisation, receipt_lookup=lookup).exists():
+        lookup = ReceiptCode.generate().lookup
+    return lookup
+
+
+def _next_reference(organisation, now) -> str:
+    year = timezone.localtime(now).year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:04d}"
+
+
+def post_message(case: Case, author: str, body: str, *, staff_user=None, files: list[FileInput] = ()) -> Message:
+    now = timezone.now()
+    key = case.key
+    message = _sealed_message(case, key, author, body, now, staff_user=staff_user)
+    attachments = [_seal_attachment(case, key, f, author, now, message=message) for f in files]
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if author == Message.Author.MELDER and locked.state not in OPEN_STATES:
+            raise ClosedForReporter
+        message.save()
+        for attachment in attachments:
+            attachment.save()
+        if author == Message.Author.BEHANDELAAR and locked.acknowledged_at is None:
+            # A report registered on someone's behalf is acknowledged by the
+            # handler's first message to the reporter.
+            locked.acknowledged_at = now
+            locked.feedback_due = deadlines.feedback_due(locked.received_at, now)
+            locked.save(update_fields=["acknowledged_at", "feedback_due"])
+            case.acknowledged_at, case.feedback_due = locked.acknowledged_at, locked.feedback_due
+        record(
+            "message.sent",
+            actor=actor_for_user(staff_user) if staff_user else REPORTER,
+            organisation=case.organisation,
+            case=case,
+            author=author,
+            attachments=len(attachments),
+        )
+    return message
+
+
+class ClosedForReporter(Exception):
+    """The case is withdrawn or closed; the reporter can no longer add to it."""
+
+
+def change_state(case: Case, target: str, *, actor: str) -> Case:
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        check_transition(locked.state, target)
+        previous, locked.state = locked.state, target
+        locked.save(update_fields=["state"])
+        record(
+            "case.state_changed",
+            actor=actor,
+            organisation=case.organisation,
+            case=case,
+            **{"from": previous, "to": target},
+        )
+    case.state = target
+    return case
+
+
+def withdraw(case: Case) -> Case:
+    return change_state(case, State.INGETROKKEN, actor=REPORTER)
+
+
+def record_read(staff_user, case: Case, what: str = "case") -> None:
+    record("case.read", actor=actor_for_user(staff_user), organisation=case.organisation, case=case, what=what)

@@ -1,0 +1,17 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from meldpunt.crypto import create_key_file
+
+
+class Command(BaseCommand):
+    help = "Create the key-encryption key file (settings.KEY_FILE) if it does not exist yet."
+
+    def handle(self, *args, **options):
+        path = Path(settings.KEY_FILE)
+        if create_key_file(path):
+            self.stdout.write(f"Created key-encryption key in {path}. Back it up apart from the database.")
+        else:
+            self.stdout.write(f"Key file {path} already exists; left unchanged.")

@@ -1,0 +1,207 @@
+"""Cases: what a reporter submitted (melding) or staff registered (signaal).
+
+Everything a reporter wrote, who they are and how to reach them, messages
+and attachments are stored only encrypted under the case's own data key
+(``meldpunt.crypto``). What stays readable is what the system needs to route,
+count and keep deadlines: organisation, kind, channel, state, dates, the
+reporter's relation to the organisation, and links to registry people.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.crypto import CaseKey
+from meldpunt.organisations.models import Organisation
+from meldpunt.registry.models import Person
+
+
+class Kind(models.TextChoices):
+    MELDING = "melding", _("Melding")
+    SIGNAAL = "signaal", _("Signaal")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online formulier")
+    TELEFOON = "telefoon", _("Telefoon")
+    BRIEF = "brief", _("Brief")
+    PERSOONLIJK = "persoonlijk", _("Persoonlijk gesprek")
+    WAARNEMING = "waarneming", _("Eigen waarneming (signaal)")
+
+
+class Relation(models.TextChoices):
+    MEDEWERKER = "medewerker", _("Medewerker")
+    OUD_MEDEWERKER = "oud_medewerker", _("Oud-medewerker")
+    INWONER = "inwoner", _("Inwoner of burger")
+    STUDENT = "student", _("Student")
+    ONDERNEMER = "ondernemer", _("Ondernemer of bedrijf")
+    INSPREKER = "inspreker", _("Inspreker bij een raadsvergadering")
+    GETUIGE = "getuige", _("Getuige")
+    ZEG_IK_LIEVER_NIET = "onbekend", _("Zeg ik liever niet")
+
+
+class ContactContext(models.TextChoices):
+    IN_PERSON = "persoonlijk", _("Persoonlijk")
+    EMAIL = "email", _("E-mail")
+    SOCIAL_MEDIA = "social_media", _("Sociale media")
+    HULPVRAAG = "hulpvraag", _("Tijdens een hulpvraag of verzoek")
+    RAADSVERGADERING = "raadsvergadering", _("Tijdens een raadsvergadering")
+    WERK = "werk", _("Op het werk")
+    TELEFOON = "telefoon", _("Telefoon of berichten-app")
+    ANDERS = "anders", _("Anders")
+
+
+class Wish(models.TextChoices):
+    GEHOORD = "gehoord", _("Gehoord worden")
+    STEUN = "steun", _("Steun")
+    ACTIE = "actie", _("Dat er iets gebeurt")
+    VASTLEGGEN = "vastleggen", _("Alleen vastleggen")
+
+
+class State(models.TextChoices):
+    ONTVANGEN = "ontvangen", _("Ontvangen")
+    IN_BEHANDELING = "in_behandeling", _("In behandeling")
+    AFGESLOTEN = "afgesloten", _("Afgesloten")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+
+
+class Case(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("zaaknummer"), max_length=40)
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices)
+    channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
+    state = models.CharField(_("status"), max_length=20, choices=State.choices, default=State.ONTVANGEN)
+    relation = models.CharField(_("relatie van de melder"), max_length=20, choices=Relation.choices)
+    anonymous = models.BooleanField(_("anoniem"), default=True)
+    wishes = models.JSONField(_("wensen"), default=list)
+    received_at = models.DateTimeField(_("ontvangen"))
+    acknowledged_at = models.DateTimeField(_("ontvangst bevestigd"), null=True)
+    acknowledgement_due = models.DateTimeField(_("uiterste datum ontvangstbevestiging"))
+    feedback_due = models.DateTimeField(_("uiterste datum terugkoppeling"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    # Receipt code: a look-up part (plain, unique per organisation) and an
+    # argon2id hash of the secret part. See meldpunt.cases.receipts.
+    receipt_lookup = models.CharField(max_length=12, null=True, blank=True)
+    receipt_hash = models.CharField(max_length=200, blank=True)
+
+    # The case's data key, wrapped by the key-encryption key.
+    key_id = models.CharField(max_length=40)
+    wrapped_key = models.BinaryField()
+    # Encrypted JSON: the report text, period, contact context, earlier
+    # signal, and the reporter's name and contact details.
+    sealed_content = models.BinaryField()
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique"),
+            models.UniqueConstraint(fields=["organisation", "receipt_lookup"], name="case_receipt_lookup_unique"),
+        ]
+        verbose_name = _("zaak")
+        verbose_name_plural = _("zaken")
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def key_context(self) -> str:
+        return f"case:{self.public_id}"
+
+    @cached_property
+    def key(self) -> CaseKey:
+        return CaseKey.load(self.key_context, self.key_id, self.wrapped_key)
+
+    @cached_property
+    def content(self) -> dict:
+        return self.key.open_json("content", self.sealed_content)
+
+    def get_wishes_display(self) -> list[str]:
+        labels = dict(Wish.choices)
+        return [labels.get(w, w) for w in self.wishes]
+
+
+class SubjectLink(models.Model):
+    """Someone a case is about, or who was involved or saw it.
+
+    Points to a registry person when the reporter picked one; otherwise the
+    typed name and role are kept encrypted in ``sealed_description``.
+    """
+
+    class Role(models.TextChoices):
+        BESCHULDIGDE = "beschuldigde", _("Gaat over deze persoon")
+        BETROKKENE = "betrokkene", _("Was erbij betrokken of is getuige")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    sealed_description = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["role", "pk"]
+
+    def description(self) -> dict:
+        if self.sealed_description is None:
+            return {}
+        return self.case.key.open_json(f"subject:{self.public_id}", self.sealed_description)
+
+
+class Message(models.Model):
+    class Author(models.TextChoices):
+        MELDER = "melder", _("Melder")
+        BEHANDELAAR = "behandelaar", _("Behandelaar")
+        SYSTEEM = "systeem", _("Meldpunt")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=20, choices=Author.choices)
+    staff_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    sent_at = models.DateTimeField()
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sealed_body = models.BinaryField()
+
+    class Meta:
+        ordering = ["sent_at", "pk"]
+
+    @cached_property
+    def body(self) -> str:
+        return self.case.key.open_text(f"message:{self.public_id}", self.sealed_body)
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.CharField(max_length=20, choices=Message.Author.choices)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sealed_name = models.BinaryField()
+    sealed_data = models.BinaryField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    @cached_property
+    def filename(self) -> str:
+        return self.case.key.open_text(f"attachment-name:{self.public_id}", self.sealed_name)
+
+    def read(self) -> bytes:
+        return self.case.key.open(f"attachment:{self.public_id}", self.sealed_data)
+
+
+class CaseCounter(models.Model):
+    """The last case number handed out per organisation and year."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")]

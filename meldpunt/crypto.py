@@ -1,0 +1,153 @@
+"""Encryption at rest: the only module that touches cryptographic primitives.
+
+Design (docs/security.md has the full story):
+
+* A key-encryption key (KEK) lives in a file outside the database
+  (``settings.KEY_FILE``). The file may hold several keys, one per line as
+  ``<key id> <base64 key>``; the first line is used to wrap new case keys,
+  all lines can unwrap (key rotation).
+* Every case gets its own random 256-bit data key. It is stored only
+  wrapped (AES-GCM under the KEK) next to the case, with the KEK's id.
+* Every encrypted value is AES-GCM under the case key with a fresh 96-bit
+  nonce. The associated data binds a ciphertext to its case and purpose,
+  so a value copied to another case or field fails to decrypt.
+"""
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+FORMAT_VERSION = b"\x01"
+NONCE_BYTES = 12
+KEY_BYTES = 32
+
+
+class DecryptionError(Exception):
+    """A value could not be decrypted: wrong key, wrong context or tampering."""
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    keys: dict[str, bytes]
+    active_id: str
+
+    @classmethod
+    def from_file(cls, path: Path) -> "KeyRing":
+        if not path.exists():
+            raise ImproperlyConfigured(
+                f"Key file {path} is missing. Create one with 'manage.py create_key' "
+                "(make run does this) or point MELDPUNT_KEY_FILE at it."
+            )
+        keys: dict[str, bytes] = {}
+        active_id = None
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            try:
+                key_id, encoded = line.split()
+                key = base64.b64decode(encoded, validate=True)
+            except ValueError:
+                raise ImproperlyConfigured(f"{path}, line {number}: expected '<key id> <base64 key>'") from None
+            if len(key) != KEY_BYTES:
+                raise ImproperlyConfigured(f"{path}, line {number}: key must be {KEY_BYTES} bytes")
+            keys[key_id] = key
+            active_id = active_id or key_id
+        if active_id is None:
+            raise ImproperlyConfigured(f"Key file {path} holds no key")
+        return cls(keys=keys, active_id=active_id)
+
+    def wrap(self, data_key: bytes, context: str) -> tuple[str, bytes]:
+        kek = self.keys[self.active_id]
+        return self.active_id, _seal(kek, data_key, b"case-key:" + context.encode())
+
+    def unwrap(self, key_id: str, wrapped: bytes, context: str) -> bytes:
+        try:
+            kek = self.keys[key_id]
+        except KeyError:
+            raise DecryptionError(f"key-encryption key {key_id!r} is not in the key file") from None
+        return _open(kek, bytes(wrapped), b"case-key:" + context.encode())
+
+
+def create_key_file(path: Path) -> bool:
+    """Write a new key file with one random key; False if it already exists."""
+    if path.exists():
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key_id = "k" + secrets.token_hex(4)
+    encoded = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write("# Meldpunt key-encryption key. Keep it secret, back it up apart from the database.\n")
+        handle.write(f"{key_id} {encoded}\n")
+    return True
+
+
+@lru_cache(maxsize=1)
+def keyring() -> KeyRing:
+    return KeyRing.from_file(Path(settings.KEY_FILE))
+
+
+def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return FORMAT_VERSION + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def _open(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    if len(blob) < 1 + NONCE_BYTES + 16 or blob[:1] != FORMAT_VERSION:
+        raise DecryptionError("not a Meldpunt ciphertext")
+    nonce, ciphertext = blob[1 : 1 + NONCE_BYTES], blob[1 + NONCE_BYTES :]
+    try:
+        return AESGCM(key).decrypt(nonce, ciphertext, aad)
+    except InvalidTag:
+        raise DecryptionError("ciphertext does not match its key or context") from None
+
+
+class CaseKey:
+    """The data key of one case, unwrapped in memory for the length of a request."""
+
+    def __init__(self, context: str, data_key: bytes):
+        self._context = context
+        self._key = data_key
+
+    @classmethod
+    def create(cls, context: str) -> tuple["CaseKey", str, bytes]:
+        """A new random key for the case identified by ``context``; returns
+        the key and what to store: the KEK id and the wrapped key."""
+        data_key = AESGCM.generate_key(bit_length=256)
+        key_id, wrapped = keyring().wrap(data_key, context)
+        return cls(context, data_key), key_id, wrapped
+
+    @classmethod
+    def load(cls, context: str, key_id: str, wrapped: bytes) -> "CaseKey":
+        return cls(context, keyring().unwrap(key_id, wrapped, context))
+
+    def _aad(self, purpose: str) -> bytes:
+        return f"{self._context}|{purpose}".encode()
+
+    def seal(self, purpose: str, data: bytes) -> bytes:
+        return _seal(self._key, data, self._aad(purpose))
+
+    def open(self, purpose: str, blob: bytes) -> bytes:
+        return _open(self._key, bytes(blob), self._aad(purpose))
+
+    def seal_text(self, purpose: str, text: str) -> bytes:
+        return self.seal(purpose, text.encode("utf-8"))
+
+    def open_text(self, purpose: str, blob: bytes) -> str:
+        return self.open(purpose, blob).decode("utf-8")
+
+    def seal_json(self, purpose: str, value) -> bytes:
+        return self.seal(purpose, json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+
+    def open_json(self, purpose: str, blob: bytes):
+        return json.loads(self.open(purpose, blob))

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeldenConfig(AppConfig):
+    name = "meldpunt.melden"
+    label = "melden"

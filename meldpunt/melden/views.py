@@ -1,0 +1,142 @@
+"""The reporter's pages: no account, no JavaScript needed, no tracking."""
+
+import io
+
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meldpunt.cases import actions, receipts
+from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
+from meldpunt.cases.models import Message
+from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES
+from meldpunt.melden import session, throttle
+from meldpunt.organisations.models import Organisation
+from meldpunt.registry.search import search_people
+
+
+def organisation_list(request):
+    organisations = Organisation.objects.all()
+    if len(organisations) == 1:
+        return redirect("melden:start", org=organisations[0].slug)
+    return render(request, "melden/organisations.html", {"organisations": organisations})
+
+
+def _organisation(slug: str) -> Organisation:
+    return get_object_or_404(Organisation, slug=slug)
+
+
+def start(request, org):
+    return render(request, "melden/start.html", {"organisation": _organisation(org)})
+
+
+def report(request, org):
+    organisation = _organisation(org)
+    if request.method != "POST":
+        form = ReportForm(organisation=organisation)
+        return render(
+            request, "melden/report_form.html", {"organisation": organisation, "form": form, "show_errors": False}
+        )
+
+    form = ReportForm(request.POST, request.FILES, organisation=organisation)
+    if request.POST.get("action") == "zoek":
+        # A search round trip: keep everything typed, show matches, store nothing.
+        hits = search_people(organisation, request.POST.get("search", ""))
+        hits = [hit for hit in hits if hit.person not in form.selected_people]
+        return render(
+            request,
+            "melden/report_form.html",
+            {"organisation": organisation, "form": form, "hits": hits, "searched": True, "show_errors": False},
+        )
+    if not form.is_valid():
+        context = {"organisation": organisation, "form": form, "show_errors": True}
+        return render(request, "melden/report_form.html", context, status=400)
+    case, code = actions.submit_report(organisation, form.report_input())
+    session.open_inbox(request, case)
+    return render(request, "melden/receipt.html", {"organisation": organisation, "case": case, "code": str(code)})
+
+
+def inbox_login(request, org):
+    organisation = _organisation(org)
+    form = ReceiptForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        if not throttle.allow_receipt_attempt(request):
+            error = _("U heeft te vaak een code geprobeerd. Wacht een kwartier en probeer het dan opnieuw.")
+        else:
+            case = receipts.find_case(organisation, form.cleaned_data["code"])
+            if case is not None:
+                session.open_inbox(request, case)
+                return redirect("melden:inbox", org=organisation.slug)
+            error = _("Met deze code kunnen wij geen melding openen. Controleer de cijfers en probeer het opnieuw.")
+    status = 400 if error or form.errors else 200
+    return render(
+        request, "melden/inbox_login.html", {"organisation": organisation, "form": form, "error": error}, status=status
+    )
+
+
+def inbox(request, org):
+    organisation = _organisation(org)
+    case = session.reporter_case(request, organisation)
+    if case is None:
+        return redirect("melden:inbox_login", org=organisation.slug)
+    form = MessageForm()
+    if request.method == "POST":
+        form = MessageForm(request.POST, request.FILES)
+        if case.state not in OPEN_STATES:
+            form.add_error(None, _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen."))
+        elif form.is_valid():
+            actions.post_message(
+                case, Message.Author.MELDER, form.cleaned_data["body"], files=form.cleaned_data["files"]
+            )
+            return redirect("melden:inbox", org=organisation.slug)
+    context = {
+        "organisation": organisation,
+        "case": case,
+        "messages_thread": case.messages.all(),
+        "attachments": case.attachments.all(),
+        "explanation": EXPLANATION[case.state],
+        "can_write": case.state in OPEN_STATES,
+        "form": form,
+    }
+    return render(request, "melden/inbox.html", context, status=400 if form.errors else 200)
+
+
+def inbox_attachment(request, org, attachment_id):
+    organisation = _organisation(org)
+    case = session.reporter_case(request, organisation)
+    if case is None:
+        raise Http404
+    attachment = get_object_or_404(case.attachments, public_id=attachment_id)
+    return attachment_response(attachment)
+
+
+def attachment_response(attachment) -> FileResponse:
+    """Send a decrypted attachment as a download, never rendered inline."""
+    response = FileResponse(
+        io.BytesIO(attachment.read()),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def withdraw(request, org):
+    organisation = _organisation(org)
+    case = session.reporter_case(request, organisation)
+    if case is None:
+        return redirect("melden:inbox_login", org=organisation.slug)
+    if request.method == "POST" and case.state in OPEN_STATES:
+        actions.withdraw(case)
+        return redirect("melden:inbox", org=organisation.slug)
+    return render(request, "melden/withdraw.html", {"organisation": organisation, "case": case})
+
+
+@require_POST
+def inbox_logout(request, org):
+    organisation = _organisation(org)
+    session.close_inbox(request)
+    return redirect("melden:start", org=organisation.slug)

@@ -1,0 +1,25 @@
+"""Give Django form widgets the NL Design System (Utrecht) component classes."""
+
+from django import forms
+
+WIDGET_CLASSES = [
+    (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
+    (forms.Select, "utrecht-select utrecht-select--html-select"),
+    (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input"),
+    (forms.CheckboxSelectMultiple, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (forms.FileInput, "utrecht-textbox"),
+    (forms.widgets.Input, "utrecht-textbox utrecht-textbox--html-input"),
+]
+
+
+class NLDesignFormMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            for widget_type, css in WIDGET_CLASSES:
+                if isinstance(field.widget, widget_type):
+                    field.widget.attrs.setdefault("class", css)
+                    break
+            if field.help_text:
+                field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help")

@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organisation(models.Model):
+    """A municipality, province, water board or agency served by this installation.
+
+    Every other record belongs to exactly one organisation and every query is
+    scoped to one; the public pages live under ``/<slug>/``.
+    """
+
+    class Kind(models.TextChoices):
+        GEMEENTE = "gemeente", _("Gemeente")
+        PROVINCIE = "provincie", _("Provincie")
+        WATERSCHAP = "waterschap", _("Waterschap")
+        ORGANISATIE = "organisatie", _("Organisatie")
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.GEMEENTE)
+    integrity_office_name = models.CharField(_("naam integriteitsbureau"), max_length=200, default="Integriteitsbureau")
+    integrity_office_email = models.EmailField(_("e-mail integriteitsbureau"), blank=True)
+    support_text = models.TextField(
+        _("steun en advies"),
+        blank=True,
+        help_text=_("Hoe een melder de vertrouwenspersoon en andere steun bereikt."),
+    )
+    external_oversight = models.TextField(
+        _("extern adres"),
+        blank=True,
+        help_text=_("Bijvoorbeeld het adres van de Commissaris van de Koning, voor meldingen over de burgemeester."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,158 @@
+"""The registry: who holds which office in an organisation, and when.
+
+A ``Position`` is an office or job (wethouder Wonen, manager Vergunningen);
+an ``Appointment`` says which ``Person`` held it from when to when. Reporting
+lines and deputies belong to positions, so they survive a change of holder.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.organisations.models import Organisation
+
+
+class Category(models.TextChoices):
+    BURGEMEESTER = "burgemeester", _("Burgemeester")
+    WETHOUDER = "wethouder", _("Wethouder")
+    RAADSLID = "raadslid", _("Raadslid")
+    GRIFFIER = "griffier", _("Griffier")
+    GEMEENTESECRETARIS = "gemeentesecretaris", _("Gemeentesecretaris")
+    DIRECTEUR = "directeur", _("Directeur")
+    MANAGER = "manager", _("Manager")
+    MEDEWERKER = "medewerker", _("Medewerker")
+    BEHANDELAAR = "behandelaar", _("Behandelaar integriteitsbureau")
+    VERTROUWENSPERSOON = "vertrouwenspersoon", _("Vertrouwenspersoon")
+    FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", _("Functioneel beheerder")
+
+
+# Political office holders ("bestuurders").
+BESTUURDERS = {Category.BURGEMEESTER, Category.WETHOUDER, Category.RAADSLID}
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+class Person(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
+    name = models.CharField(_("naam"), max_length=200)
+    email = models.EmailField(_("e-mail"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+
+    def __str__(self):
+        return self.name
+
+    def appointments_on(self, day: datetime.date):
+        return self.appointments.filter(Appointment.held_on(day)).select_related("position")
+
+
+class Position(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
+    code = models.SlugField(
+        _("code"), max_length=60, help_text=_("Korte, unieke sleutel, bijvoorbeeld weth-wonen; gebruikt bij import.")
+    )
+    title = models.CharField(_("functie"), max_length=200)
+    category = models.CharField(_("categorie"), max_length=30, choices=Category.choices)
+    portfolio = models.CharField(
+        _("portefeuille"), max_length=300, blank=True, help_text=_("Bijvoorbeeld: Wonen, Bouwen, Sport.")
+    )
+    unit = models.CharField(_("afdeling"), max_length=200, blank=True)
+    reports_to = models.ForeignKey(
+        "self",
+        verbose_name=_("rapporteert aan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    deputy = models.ForeignKey(
+        "self",
+        verbose_name=_("plaatsvervanger"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deputy_for",
+    )
+
+    class Meta:
+        ordering = ["category", "title"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "code"], name="position_code_unique")]
+        verbose_name = _("functie")
+        verbose_name_plural = _("functies")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_bestuurder(self) -> bool:
+        return self.category in BESTUURDERS
+
+    def holders_on(self, day: datetime.date):
+        return Person.objects.filter(appointments__in=self.appointments.filter(Appointment.held_on(day)))
+
+    def clean(self):
+        for field in ("reports_to", "deputy"):
+            other = getattr(self, field)
+            if other is None:
+                continue
+            if other.organisation_id != self.organisation_id:
+                raise ValidationError({field: _("Kies een functie uit dezelfde organisatie.")})
+            if self.pk and other.pk == self.pk:
+                raise ValidationError({field: _("Een functie kan niet naar zichzelf verwijzen.")})
+            if self.pk and _leads_back(other, field, self.pk):
+                raise ValidationError({field: _("Dit maakt een kring: de keten komt terug bij deze functie.")})
+
+
+def _leads_back(start: "Position", field: str, target_pk: int) -> bool:
+    seen = set()
+    current = start
+    while current is not None and current.pk not in seen:
+        if current.pk == target_pk:
+            return True
+        seen.add(current.pk)
+        current = getattr(current, field)
+    return False
+
+
+class Appointment(models.Model):
+    """A person holding a position, from a start date to an (open) end date."""
+
+    position = models.ForeignKey(Position, on_delete=models.CASCADE, related_name="appointments")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
+    start_date = models.DateField(_("begindatum"))
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start_date"]
+        verbose_name = _("benoeming")
+        verbose_name_plural = _("benoemingen")
+
+    def __str__(self):
+        return f"{self.person} — {self.position}"
+
+    @staticmethod
+    def held_on(day: datetime.date) -> Q:
+        return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("De einddatum ligt voor de begindatum.")})
+        if self.position_id and self.person_id and self.position.organisation_id != self.person.organisation_id:
+            raise ValidationError({"person": _("Persoon en functie horen bij verschillende organisaties.")})
+        if self.position_id and self.start_date:
+            overlapping = self.position.appointments.exclude(pk=self.pk).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+            )
+            if self.end_date:
+                overlapping = overlapping.filter(start_date__lte=self.end_date)
+            if overlapping.exists():
+                raise ValidationError(_("Deze functie is in die periode al bezet door iemand anders."))

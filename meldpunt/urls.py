@@ -1,0 +1,11 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("taal/", set_language, name="set_language"),
+    path("account/", include("meldpunt.accounts.urls")),
+    path("behandelen/", include("meldpunt.behandelen.urls")),
+    path("beheer/", include("meldpunt.beheer.urls")),
+    # Public pages last: /<organisation>/...
+    path("", include("meldpunt.melden.urls")),
+]
