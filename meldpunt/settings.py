@@ -4,6 +4,7 @@ Everything that differs between a laptop and production is read from
 ``MELDPUNT_*`` environment variables through ``meldpunt.env``; see README.md.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -102,8 +103,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file-backed test database, so tests can read the raw file and the
-    # browser tests' server thread sees the same data.
-    DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / "test-meldpunt.sqlite3")}
+    # browser tests' server thread sees the same data. One file per process,
+    # so test runs side by side do not share a database.
+    DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / f"test-meldpunt-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
@@ -181,7 +183,9 @@ CSRF_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SECURE = HTTPS
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": with no-referrer browsers send "Origin: null" on form posts,
+# which fails the CSRF check. No address ever goes to another site either way.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if HTTPS:
