@@ -13,3 +13,10 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         response.setdefault("Cache-Control", "no-store")
         return response
+
+
+def csrf_failure(request, reason=""):
+    """A plain explanation instead of Django's technical CSRF page."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

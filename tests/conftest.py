@@ -1,0 +1,76 @@
+"""Shared fixtures: the demo municipality, named actors, and logged-in staff.
+
+Actors are people of Gemeente Voorbeeldstad (meldpunt/demo/data.py, all
+fictional): "the handler" is Ingrid Vos of the integrity office, "the
+wethouder" is Henk Bosman (Wonen), and so on.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from meldpunt import crypto
+from meldpunt.demo.loader import load_demo
+from meldpunt.registry.models import Person
+
+
+@pytest.fixture(autouse=True, scope="session")
+def key_file(tmp_path_factory):
+    """Every test session gets its own key-encryption key, never the developer's."""
+    from django.conf import settings
+
+    path = tmp_path_factory.mktemp("keys") / "kek.key"
+    crypto.create_key_file(path)
+    settings.KEY_FILE = path
+    crypto.keyring.cache_clear()
+    yield path
+    crypto.keyring.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Staff passwords are argon2-hashed in production; in tests the demo's
+    seven accounts would cost a second per test, so use a fast hasher.
+    Receipt codes keep their real argon2id parameters."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture
+def organisation(db):
+    return load_demo()
+
+
+@pytest.fixture
+def person(organisation):
+    def find(name: str) -> Person:
+        return Person.objects.get(organisation=organisation, name=name)
+
+    return find
+
+
+def verified_client(username: str) -> Client:
+    """A client logged in as a demo staff member with the second factor passed."""
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def handler_client(organisation):
+    return verified_client("behandelaar1")
+
+
+@pytest.fixture
+def staff_client(organisation):
+    return verified_client

@@ -1,0 +1,161 @@
+"""Receipt codes: format, storage, look-up, wrong codes and rate limits."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+from django.test import override_settings
+
+from meldpunt.cases import receipts
+from meldpunt.cases.models import Case
+from meldpunt.cases.receipts import MalformedCode, ReceiptCode
+from tests.factories import report_about
+
+
+@pytest.fixture(autouse=True)
+def empty_rate_limits(db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_code_is_24_digits_in_groups_of_four():
+    code = ReceiptCode.generate()
+    text = str(code)
+    assert len(text.replace(" ", "")) == 24
+    assert text.replace(" ", "").isdigit()
+    assert [len(group) for group in text.split(" ")] == [4] * 6
+
+
+def test_codes_do_not_repeat():
+    assert len({str(ReceiptCode.generate()) for _ in range(1000)}) == 1000
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["4761 1599 7041 3136 0510 3438", "4761-1599-7041-3136-0510-3438", " 476115997041313605103438 "],
+)
+def test_spaces_and_dashes_are_accepted(typed):
+    assert ReceiptCode.parse(typed) == ReceiptCode(lookup="476115", secret="997041313605103438")
+
+
+@pytest.mark.parametrize("typed", ["", "1234", "4761 1599 7041 3136 0510 343", "abcd" * 6, "٤٧٦١١٥٩٩٧٠٤١٣١٣٦٠٥١٠٣٤٣٨"])
+def test_malformed_codes_are_refused(typed):
+    with pytest.raises(MalformedCode):
+        ReceiptCode.parse(typed)
+
+
+def test_secret_is_never_in_repr():
+    code = ReceiptCode.generate()
+    assert code.secret not in repr(code)
+
+
+@pytest.mark.django_db
+def test_only_an_argon2id_hash_of_the_secret_is_stored(organisation, person):
+    case, code = report_about(organisation, person("Henk Bosman"))
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.receipt_lookup == code.lookup
+    assert stored.receipt_hash.startswith("$argon2id$v=19$m=65536,t=2,p=1$")
+    assert code.secret not in stored.receipt_hash
+    assert str(code).replace(" ", "") not in stored.receipt_hash
+
+
+@pytest.mark.django_db
+def test_find_case_by_code(organisation, person):
+    case, code = report_about(organisation, person("Henk Bosman"))
+    assert receipts.find_case(organisation, str(code)) == case
+    wrong_secret = ReceiptCode(lookup=code.lookup, secret=str((int(code.secret) + 1) % 10**18).zfill(18))
+    assert receipts.find_case(organisation, str(wrong_secret)) is None
+
+
+@pytest.mark.django_db
+def test_code_of_one_organisation_does_not_open_another(organisation, person):
+    from meldpunt.organisations.models import Organisation
+
+    other = Organisation.objects.create(slug="anderstad", name="Gemeente Anderstad")
+    case, code = report_about(organisation, person("Henk Bosman"))
+    assert receipts.find_case(other, str(code)) is None
+
+
+@pytest.mark.django_db
+def test_wrong_code_costs_as_much_time_as_a_right_one(organisation, person):
+    """Not a performance assertion: a wrong look-up part must still run argon2,
+    so it cannot be told apart by timing. We compare medians with a wide margin."""
+    case, code = report_about(organisation, person("Henk Bosman"))
+    unknown_lookup = str(ReceiptCode(lookup="000000" if code.lookup != "000000" else "111111", secret=code.secret))
+
+    def median(text):
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            receipts.find_case(organisation, text)
+            times.append(time.perf_counter() - start)
+        return sorted(times)[2]
+
+    right, wrong, malformed = median(str(code)), median(unknown_lookup), median("12")
+    assert wrong > right / 3
+    assert malformed > right / 3
+
+
+@pytest.mark.django_db
+def test_wrong_code_gets_a_neutral_message(client, organisation):
+    # Tried: 24 digits that belong to no report.
+    response = client.post("/voorbeeldstad/postvak/", {"code": "1111 2222 3333 4444 5555 6666"})
+    assert response.status_code == 400
+    assert "Met deze code kunnen wij geen melding openen" in response.content.decode()
+    assert "melder_case" not in client.session
+
+
+@pytest.mark.django_db
+def test_malformed_code_keeps_what_was_typed(client, organisation):
+    # Tried: an empty code, then letters.
+    response = client.post("/voorbeeldstad/postvak/", {"code": ""})
+    assert response.status_code == 400
+    assert "Dit veld is verplicht" in response.content.decode()
+    response = client.post("/voorbeeldstad/postvak/", {"code": "abc-def"})
+    assert response.status_code == 400
+    assert 'value="abc-def"' in response.content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=3)
+def test_too_many_tries_from_one_client_are_refused_even_with_the_right_code(client, organisation, person):
+    case, code = report_about(organisation, person("Henk Bosman"))
+    for _ in range(3):
+        client.post("/voorbeeldstad/postvak/", {"code": "1111 2222 3333 4444 5555 6666"})
+    response = client.post("/voorbeeldstad/postvak/", {"code": str(code)})
+    assert response.status_code == 400
+    assert "te vaak een code geprobeerd" in response.content.decode()
+    assert "melder_case" not in client.session
+
+    # Another client (another address) is not affected.
+    from django.test import Client
+
+    other = Client(REMOTE_ADDR="192.0.2.99")
+    response = other.post("/voorbeeldstad/postvak/", {"code": str(code)})
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=100, RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE=5)
+def test_global_limit_stops_a_guessing_attack_spread_over_many_addresses(organisation, person):
+    from django.test import Client
+
+    case, code = report_about(organisation, person("Henk Bosman"))
+    for number in range(5):
+        Client(REMOTE_ADDR=f"198.51.100.{number}").post("/voorbeeldstad/postvak/", {"code": "1" * 24})
+    response = Client(REMOTE_ADDR="203.0.113.7").post("/voorbeeldstad/postvak/", {"code": str(code)})
+    assert response.status_code == 400
+    assert "te vaak een code geprobeerd" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_rate_limit_stores_no_client_address(client, organisation):
+    from django.db import connection
+
+    client.post("/voorbeeldstad/postvak/", {"code": "1" * 24}, REMOTE_ADDR="203.0.113.45")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM meldpunt_cache")
+        keys = [row[0] for row in cursor.fetchall()]
+    assert keys, "the attempt was counted"
+    assert not any("203.0.113.45" in key for key in keys)
