@@ -1,0 +1,74 @@
+"""Staff log in with username, password and a TOTP code (django-otp)."""
+
+import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from meldpunt.demo.data import DEMO_PASSWORD
+
+LOGIN = "/account/inloggen/"
+
+
+def current_code(username):
+    device = TOTPDevice.objects.get(user__username=username)
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+@pytest.mark.django_db
+def test_login_with_password_and_code_opens_the_case_list(client, organisation):
+    response = client.post(
+        LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": current_code("behandelaar1")}
+    )
+    assert response.status_code == 302
+    page = client.get("/behandelen/").content.decode()
+    assert "Meldingen en signalen" in page
+    assert "Ingrid Vos" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "password, token, message",
+    [
+        ("verkeerd-wachtwoord", None, "Voer een juiste gebruikersnaam en wachtwoord in"),
+        (DEMO_PASSWORD, "000000", "klopt niet of is verlopen"),
+        (DEMO_PASSWORD, "", "Dit veld is verplicht"),
+        (DEMO_PASSWORD, "abc", "klopt niet of is verlopen"),
+    ],
+)
+def test_wrong_password_or_code_gives_a_message_and_no_access(client, organisation, password, token, message):
+    if token is None:
+        token = current_code("behandelaar1")
+    response = client.post(LOGIN, {"username": "behandelaar1", "password": password, "otp_token": token})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert 'value="behandelaar1"' in response.content.decode()  # username kept
+    assert client.get("/behandelen/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_repeated_wrong_codes_are_throttled(client, organisation):
+    for _ in range(3):
+        client.post(LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": "000000"})
+    response = client.post(
+        LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": current_code("behandelaar1")}
+    )
+    assert "Te veel verkeerde codes" in response.content.decode()
+    assert client.get("/behandelen/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_account_without_second_factor_cannot_log_in(client, organisation):
+    TOTPDevice.objects.filter(user__username="behandelaar1").delete()
+    response = client.post(LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": "123456"})
+    assert "nog geen tweede factor" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_used_code_cannot_be_replayed(client, organisation):
+    from django.test import Client
+
+    code = current_code("behandelaar1")
+    client.post(LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": code})
+    other = Client()
+    response = other.post(LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": code})
+    assert "klopt niet of is verlopen" in response.content.decode()
