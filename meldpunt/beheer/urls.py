@@ -5,4 +5,12 @@ from meldpunt.beheer import views
 app_name = "beheer"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("personen/nieuw/", views.person_edit, name="person_new"),
+    path("personen/<int:pk>/", views.person_edit, name="person"),
+    path("functies/nieuw/", views.position_edit, name="position_new"),
+    path("functies/<int:pk>/", views.position_edit, name="position"),
+    path("functies/<int:pk>/benoemen/", views.appointment_add, name="appointment_add"),
+    path("benoemingen/<int:pk>/beeindigen/", views.appointment_end, name="appointment_end"),
+    path("import/", views.import_csv, name="import"),
+    path("import/voorbeeld-register.csv", views.import_example, name="import_example"),
 ]

@@ -1,19 +1,157 @@
-"""The functional admin's pages: the registry of people and positions. No case content here."""
+"""The functional admin's pages: the registry of people and positions. No case content here.
 
-from django.shortcuts import render
+Every query is scoped to ``request.organisation``; another organisation's
+people, positions and appointments do not exist here (404).
+"""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from meldpunt.accounts.decorators import staff_required
-from meldpunt.registry.models import Appointment, Person, Position, today
+from meldpunt.audit.log import actor_for_user, record
+from meldpunt.beheer.forms import AppointmentForm, EndAppointmentForm, ImportForm, PersonForm, PositionForm
+from meldpunt.registry import csv_import
+from meldpunt.registry.models import Appointment, Category, Person, Position, today
+
+admin_required = staff_required(registry_admin=True)
 
 
-@staff_required(registry_admin=True)
+def _current(related: str):
+    """Prefetch today's appointments as ``current_appointments``."""
+    appointments = Appointment.objects.filter(Appointment.held_on(today())).select_related(related)
+    return Prefetch("appointments", queryset=appointments, to_attr="current_appointments")
+
+
+def _save(request, form, action: str, detail):
+    """Save the form and write the audit event in one transaction."""
+    with transaction.atomic():
+        obj = form.save()
+        record(action, actor=actor_for_user(request.user), organisation=request.organisation, **detail(obj))
+    return obj
+
+
+def _render_form(request, template, context, form):
+    context = {"form": form, "show_errors": form.is_bound, **context}
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@admin_required
 def home(request):
     organisation = request.organisation
+    positions = (
+        Position.objects.filter(organisation=organisation)
+        .select_related("reports_to", "deputy")
+        .prefetch_related(_current("person"))
+    )
+    people = Person.objects.filter(organisation=organisation).prefetch_related(_current("position"))
     context = {
-        "positions": Position.objects.filter(organisation=organisation).select_related("reports_to", "deputy"),
-        "people": Person.objects.filter(organisation=organisation),
-        "current": Appointment.objects.filter(Appointment.held_on(today()), person__organisation=organisation)
-        .select_related("person", "position")
-        .order_by("position__category", "position__title"),
+        "positions": positions,
+        "people": people,
+        "vacancies": sum(1 for p in positions if not p.current_appointments),
     }
     return render(request, "beheer/home.html", context)
+
+
+@admin_required
+def person_edit(request, pk=None):
+    person = get_object_or_404(Person, pk=pk, organisation=request.organisation) if pk else None
+    form = PersonForm(request.POST or None, instance=person, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        action = "registry.person.changed" if person else "registry.person.created"
+        person = _save(request, form, action, detail=lambda p: {"person": p.pk})
+        messages.success(request, _("%(name)s is opgeslagen.") % {"name": person.name})
+        return redirect("beheer:person", pk=person.pk)
+    context = {
+        "person": person,
+        "appointments": person.appointments.select_related("position") if person else [],
+        "today": today(),
+    }
+    return _render_form(request, "beheer/person_form.html", context, form)
+
+
+@admin_required
+def position_edit(request, pk=None):
+    position = get_object_or_404(Position, pk=pk, organisation=request.organisation) if pk else None
+    form = PositionForm(request.POST or None, instance=position, organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        action = "registry.position.changed" if position else "registry.position.created"
+        position = _save(request, form, action, detail=lambda p: {"position": p.code})
+        messages.success(request, _("De functie %(title)s is opgeslagen.") % {"title": position.title})
+        return redirect("beheer:position", pk=position.pk)
+    context = {
+        "position": position,
+        "appointments": position.appointments.select_related("person") if position else [],
+        "today": today(),
+    }
+    return _render_form(request, "beheer/position_form.html", context, form)
+
+
+@admin_required
+def appointment_add(request, pk):
+    position = get_object_or_404(Position, pk=pk, organisation=request.organisation)
+    form = AppointmentForm(request.POST or None, position=position, initial={"start_date": today()})
+    if request.method == "POST" and form.is_valid():
+        appointment = _save(
+            request,
+            form,
+            "registry.appointment.created",
+            detail=lambda a: {"position": position.code, "person": a.person_id},
+        )
+        messages.success(
+            request,
+            _("%(name)s bekleedt nu de functie %(title)s.")
+            % {"name": appointment.person.name, "title": position.title},
+        )
+        return redirect("beheer:position", pk=position.pk)
+    return _render_form(request, "beheer/appointment_form.html", {"position": position}, form)
+
+
+@admin_required
+def appointment_end(request, pk):
+    appointment = get_object_or_404(
+        Appointment.objects.select_related("person", "position"), pk=pk, position__organisation=request.organisation
+    )
+    form = EndAppointmentForm(request.POST or None, instance=appointment, initial={"end_date": today()})
+    if request.method == "POST" and form.is_valid():
+        _save(
+            request,
+            form,
+            "registry.appointment.ended",
+            detail=lambda a: {"position": a.position.code, "person": a.person_id, "end": a.end_date.isoformat()},
+        )
+        messages.success(
+            request,
+            _("De benoeming van %(name)s als %(title)s is beëindigd.")
+            % {"name": appointment.person.name, "title": appointment.position.title},
+        )
+        return redirect("beheer:position", pk=appointment.position.pk)
+    return _render_form(request, "beheer/appointment_end.html", {"appointment": appointment}, form)
+
+
+@admin_required
+def import_csv(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"columns": csv_import.COLUMNS, "categories": Category.choices}
+    if request.method == "POST" and form.is_valid():
+        try:
+            summary = csv_import.import_registry(
+                request.organisation, form.cleaned_data["file"], actor=actor_for_user(request.user)
+            )
+        except csv_import.RegistryImportError as error:
+            context.update(form=ImportForm(), problems=error.problems, show_errors=False)
+            return render(request, "beheer/import.html", context, status=400)
+        context.update(form=ImportForm(), summary=summary, show_errors=False)
+        return render(request, "beheer/import.html", context)
+    return _render_form(request, "beheer/import.html", context, form)
+
+
+@admin_required
+def import_example(request):
+    # With a byte order mark, so that Excel opens it as UTF-8.
+    response = HttpResponse("\ufeff" + csv_import.example_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="voorbeeld-register.csv"'
+    return response

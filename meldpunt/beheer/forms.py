@@ -1,0 +1,123 @@
+"""Forms for the registry pages. Every choice is limited to the admin's own organisation."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from meldpunt.nlds import NLDesignFormMixin
+from meldpunt.registry import csv_import
+from meldpunt.registry.models import Appointment, Person, Position
+
+
+def date_input():
+    # type="date" needs ISO values; the Dutch default input format would leave the field empty.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class PositionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        label = obj.title
+        if obj.portfolio:
+            label += f" ({obj.portfolio})"
+        return f"{label} · {obj.code}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.email})" if obj.email else obj.name
+
+
+class PersonForm(NLDesignFormMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["name", "email"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+
+class PositionForm(NLDesignFormMixin, forms.ModelForm):
+    reports_to = PositionChoiceField(
+        label=_lazy("Rapporteert aan"),
+        queryset=Position.objects.none(),
+        required=False,
+        empty_label=_lazy("(niemand)"),
+        help_text=_lazy("De functie die leiding geeft aan deze functie."),
+    )
+    deputy = PositionChoiceField(
+        label=_lazy("Plaatsvervanger"),
+        queryset=Position.objects.none(),
+        required=False,
+        empty_label=_lazy("(geen)"),
+        help_text=_lazy("De functie die deze functie waarneemt bij afwezigheid of een vacature."),
+    )
+
+    class Meta:
+        model = Position
+        fields = ["title", "code", "category", "portfolio", "unit", "reports_to", "deputy"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+        others = Position.objects.filter(organisation=organisation)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        self.fields["reports_to"].queryset = others
+        self.fields["deputy"].queryset = others
+
+    def clean_code(self):
+        # The form leaves "organisation" out, so Django would skip the (organisation, code) constraint.
+        code = self.cleaned_data["code"].lower()
+        taken = Position.objects.filter(organisation=self.instance.organisation, code__iexact=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Er is al een functie met deze code. Kies een andere code."))
+        return code
+
+
+class AppointmentForm(NLDesignFormMixin, forms.ModelForm):
+    person = PersonChoiceField(label=_lazy("Persoon"), queryset=Person.objects.none())
+
+    class Meta:
+        model = Appointment
+        fields = ["person", "start_date", "end_date"]
+        widgets = {"start_date": date_input(), "end_date": date_input()}
+        help_texts = {"end_date": _lazy("Laat leeg als de benoeming doorloopt.")}
+
+    def __init__(self, *args, position, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.position = position
+        self.fields["person"].queryset = Person.objects.filter(organisation=position.organisation)
+
+
+class EndAppointmentForm(NLDesignFormMixin, forms.ModelForm):
+    class Meta:
+        model = Appointment
+        fields = ["end_date"]
+        widgets = {"end_date": date_input()}
+        help_texts = {"end_date": _lazy("De laatste dag waarop deze persoon de functie bekleedt.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = True
+
+
+class ImportForm(NLDesignFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_lazy("CSV-bestand"),
+        allow_empty_file=True,
+        help_text=_lazy("UTF-8, gescheiden door komma's of puntkomma's, met een kopregel. Hoogstens 2 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > csv_import.MAX_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "Het bestand is te groot. Een importbestand mag hoogstens 2 MB zijn; splits het in kleinere bestanden."
+                )
+            )
+        return upload.read()
