@@ -85,7 +85,9 @@ def test_former_handler_loses_access_when_the_appointment_ends(case, person):
 @pytest.mark.django_db
 def test_handler_of_another_organisation_sees_nothing(case):
     other = Organisation.objects.create(slug="anderstad", name="Gemeente Anderstad")
-    position = Position.objects.create(organisation=other, code="int", title="Behandelaar", category=Category.BEHANDELAAR)
+    position = Position.objects.create(
+        organisation=other, code="int", title="Behandelaar", category=Category.BEHANDELAAR
+    )
     outsider = Person.objects.create(organisation=other, name="Andere Behandelaar")
     Appointment.objects.create(position=position, person=outsider, start_date="2020-01-01")
     user = get_user_model().objects.create_user("ander", password="x" * 16)

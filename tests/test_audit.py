@@ -73,8 +73,8 @@ def test_cutting_off_the_end_is_detected(trail):
 
 @pytest.mark.django_db
 def test_audit_events_hold_no_report_content(organisation, person):
-    from tests.factories import ReportInputFactory
     from meldpunt.cases.actions import submit_report
+    from tests.factories import ReportInputFactory
 
     submit_report(organisation, ReportInputFactory(description="Geheime beschrijving Lepelaar"))
     for event in AuditEvent.objects.all():

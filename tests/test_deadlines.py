@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from meldpunt.cases import deadlines
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def at(*args):
