@@ -60,8 +60,12 @@ def browser():
 
 
 @pytest.fixture
-def demo(transactional_db, live_server):
-    """Gemeente Voorbeeldstad, visible to the live server's thread."""
+def demo(transactional_db, live_server, settings):
+    """Gemeente Voorbeeldstad, visible to the live server's thread.
+
+    Its seven staff passwords are hashed with a fast hasher: Argon2 would
+    spend most of each test's setup on them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return load_demo()
 
 
@@ -70,8 +74,8 @@ def new_context(browser):
     """Make browser contexts (one per actor); all are closed after the test."""
     contexts = []
 
-    def make(*, javascript=True, viewport=DESKTOP, locale="nl-NL"):
-        context = browser.new_context(java_script_enabled=javascript, viewport=viewport, locale=locale)
+    def make(*, javascript=True, viewport=DESKTOP, locale="nl-NL", **options):
+        context = browser.new_context(java_script_enabled=javascript, viewport=viewport, locale=locale, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
