@@ -60,7 +60,7 @@ class PositionForm(NLDesignFormMixin, forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
-        others = Position.objects.filter(organisation=organisation)
+        others = Position.objects.filter(organisation=organisation).order_by("title", "code")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
         self.fields["reports_to"].queryset = others
@@ -117,7 +117,8 @@ class ImportForm(NLDesignFormMixin, forms.Form):
         if upload.size > csv_import.MAX_BYTES:
             raise forms.ValidationError(
                 _(
-                    "Het bestand is te groot. Een importbestand mag hoogstens 2 MB zijn; splits het in kleinere bestanden."
+                    "Het bestand is te groot. Een importbestand mag hoogstens 2 MB zijn; "
+                    "splits het in kleinere bestanden."
                 )
             )
         return upload.read()

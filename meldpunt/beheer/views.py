@@ -34,6 +34,11 @@ def _save(request, form, action: str, detail):
     return obj
 
 
+def _posted(request):
+    """The submitted data, so that an empty submission is checked too (and not shown as a fresh form)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _render_form(request, template, context, form):
     context = {"form": form, "show_errors": form.is_bound, **context}
     return render(request, template, context, status=400 if form.errors else 200)
@@ -59,7 +64,7 @@ def home(request):
 @admin_required
 def person_edit(request, pk=None):
     person = get_object_or_404(Person, pk=pk, organisation=request.organisation) if pk else None
-    form = PersonForm(request.POST or None, instance=person, organisation=request.organisation)
+    form = PersonForm(_posted(request), instance=person, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         action = "registry.person.changed" if person else "registry.person.created"
         person = _save(request, form, action, detail=lambda p: {"person": p.pk})
@@ -76,7 +81,7 @@ def person_edit(request, pk=None):
 @admin_required
 def position_edit(request, pk=None):
     position = get_object_or_404(Position, pk=pk, organisation=request.organisation) if pk else None
-    form = PositionForm(request.POST or None, instance=position, organisation=request.organisation)
+    form = PositionForm(_posted(request), instance=position, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         action = "registry.position.changed" if position else "registry.position.created"
         position = _save(request, form, action, detail=lambda p: {"position": p.code})
@@ -93,7 +98,7 @@ def position_edit(request, pk=None):
 @admin_required
 def appointment_add(request, pk):
     position = get_object_or_404(Position, pk=pk, organisation=request.organisation)
-    form = AppointmentForm(request.POST or None, position=position, initial={"start_date": today()})
+    form = AppointmentForm(_posted(request), position=position, initial={"start_date": today()})
     if request.method == "POST" and form.is_valid():
         appointment = _save(
             request,
@@ -115,7 +120,7 @@ def appointment_end(request, pk):
     appointment = get_object_or_404(
         Appointment.objects.select_related("person", "position"), pk=pk, position__organisation=request.organisation
     )
-    form = EndAppointmentForm(request.POST or None, instance=appointment, initial={"end_date": today()})
+    form = EndAppointmentForm(_posted(request), instance=appointment, initial={"end_date": today()})
     if request.method == "POST" and form.is_valid():
         _save(
             request,
@@ -134,7 +139,7 @@ def appointment_end(request, pk):
 
 @admin_required
 def import_csv(request):
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
     context = {"columns": csv_import.COLUMNS, "categories": Category.choices}
     if request.method == "POST" and form.is_valid():
         try:

@@ -109,7 +109,7 @@ HEADER_ALIASES = {"e-mail": "email", "e_mail": "email", "e-mailadres": "email", 
 EXAMPLE_ROWS = [
     ["burgemeester", "Burgemeester", "burgemeester", "Openbare orde, Integriteit", "", "", "weth-wonen",
      "Marieke van Dalen", "m.vandalen@voorbeeldstad.example", "2020-03-01", ""],
-    ["weth-wonen", "Wethouder Wonen", "wethouder", "Wonen, Ruimtelijke ordening", "", "", "burgemeester",
+    ["weth-wonen", "Wethouder Wonen", "wethouder", "Wonen, Ruimtelijke ordening", "", "", "",
      "Henk Bosman", "h.bosman@voorbeeldstad.example", "01-06-2022", ""],
     ["gemeentesecretaris", "Gemeentesecretaris", "gemeentesecretaris", "", "Directie", "", "dir-ruimte",
      "Willem Jacobs", "w.jacobs@voorbeeldstad.example", "2019-01-01", ""],
@@ -188,8 +188,14 @@ class Row:
 # Reading ---------------------------------------------------------------------------------------------
 
 
-def _show_date(day: datetime.date | None) -> str:
-    return date_format(day, "j F Y") if day else _("doorlopend")
+def _show_date(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _period(start: datetime.date, end: datetime.date | None) -> str:
+    if end is None:
+        return _("sinds %(start)s") % {"start": _show_date(start)}
+    return _("van %(start)s tot en met %(end)s") % {"start": _show_date(start), "end": _show_date(end)}
 
 
 def _normalise_header(name: str) -> str:
@@ -614,28 +620,20 @@ class _Planner:
                 self.problem(
                     row,
                     _(
-                        "%(name)s bekleedt deze functie volgens het register al van %(start)s tot %(end)s. "
+                        "%(name)s bekleedt deze functie volgens het register al (%(period)s). "
                         "Zet in het bestand die begindatum, of pas de benoeming aan op de registerpagina."
                     )
-                    % {
-                        "name": other.person.name,
-                        "start": _show_date(other.start_date),
-                        "end": _show_date(other.end_date),
-                    },
+                    % {"name": other.person.name, "period": _period(other.start_date, other.end_date)},
                 )
                 return
             else:
                 self.problem(
                     row,
                     _(
-                        "In die periode bekleedt %(name)s deze functie al (van %(start)s tot %(end)s). "
+                        "In die periode bekleedt %(name)s deze functie al (%(period)s). "
                         "Een functie heeft één bekleder tegelijk."
                     )
-                    % {
-                        "name": other.person.name,
-                        "start": _show_date(other.start_date),
-                        "end": _show_date(other.end_date),
-                    },
+                    % {"name": other.person.name, "period": _period(other.start_date, other.end_date)},
                 )
                 return
         for other in to_end:
@@ -744,11 +742,10 @@ def _write_appointments(planner: _Planner, positions, people, summary: Summary):
         )
     for plan in planner.appointment_plans:
         position, person = positions[plan.code], people[plan.person_key]
-        label = _("%(name)s — %(position)s, van %(start)s tot %(end)s") % {
+        label = _("%(name)s — %(position)s, %(period)s") % {
             "name": person.name,
             "position": position.title,
-            "start": _show_date(plan.start),
-            "end": _show_date(plan.end),
+            "period": _period(plan.start, plan.end),
         }
         if plan.existing is None:
             Appointment.objects.create(position=position, person=person, start_date=plan.start, end_date=plan.end)
