@@ -198,6 +198,51 @@ def test_existing_person_is_recognised_by_name(admin, organisation):
     assert henk.end_date == datetime.date(2026, 5, 31)
 
 
+def test_someone_new_holding_two_positions_is_one_person(admin, organisation):
+    data = csv_file(
+        "weth-klimaat,Wethouder Klimaat,wethouder,,,,,Noor de Vries,n.devries@example.org,2025-01-01,",
+        "raadslid-9,Raadslid,raadslid,,Gemeenteraad,,,noor de vries,,2024-01-01,2024-12-31",
+    )
+
+    html = upload(admin, data).content.decode()
+
+    assert "1 persoon toegevoegd" in html
+    noor = Person.objects.get(organisation=organisation, name="Noor de Vries")
+    assert noor.email == "n.devries@example.org"
+    assert sorted(noor.appointments.values_list("position__code", flat=True)) == ["raadslid-9", "weth-klimaat"]
+
+
+def test_same_name_twice_in_the_registry_needs_the_email_address(admin, organisation):
+    Person.objects.create(organisation=organisation, name="Henk Bosman", email="henk.b@elders.example")
+    before = registry_state(organisation)
+    # Tried: naming "Henk Bosman" without e-mail while two people of that name are in the registry.
+    data = csv_file("weth-wonen,Wethouder Wonen,wethouder,,,,,Henk Bosman,,2022-06-01,")
+
+    assert_refused(
+        upload(admin, data),
+        organisation,
+        before,
+        "Regel 2: Er staan 2 personen met de naam Henk Bosman in het register. Vul het e-mailadres in",
+    )
+
+    data = csv_file(
+        "weth-wonen,Wethouder Wonen,wethouder,Henk Bosman,h.bosman@voorbeeldstad.example,2022-06-01",
+        header="code,functie,categorie,naam,email,begindatum",
+    )
+    response = upload(admin, data)
+    assert response.status_code == 200
+    assert "Er is niets veranderd" in response.content.decode()
+
+
+def test_new_email_address_updates_the_person(admin, organisation):
+    data = csv_file("weth-wonen,Wethouder Wonen,wethouder,,,,,Henk Bosman,henk@nieuw.example,2022-06-01,")
+
+    html = upload(admin, data).content.decode()
+
+    assert "Nieuw e-mailadres" in html
+    assert Person.objects.get(organisation=organisation, name="Henk Bosman").email == "henk@nieuw.example"
+
+
 def test_html_in_names_is_shown_as_text_in_the_summary(admin, organisation):
     data = csv_file("weth-klimaat,<img src=x onerror=alert(1)>,wethouder,,,,,<script>alert(1)</script>,,2025-01-01,")
 

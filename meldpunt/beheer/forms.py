@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry import csv_import
-from meldpunt.registry.models import Appointment, Person, Position
+from meldpunt.registry.models import Appointment, Category, Person, Position
 
 
 def date_input():
@@ -63,6 +63,7 @@ class PositionForm(NLDesignFormMixin, forms.ModelForm):
         others = Position.objects.filter(organisation=organisation).order_by("title", "code")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
+        self.fields["category"].choices = [("", _lazy("Kies een categorie")), *Category.choices]
         self.fields["reports_to"].queryset = others
         self.fields["deputy"].queryset = others
 

@@ -120,7 +120,8 @@ def appointment_end(request, pk):
     appointment = get_object_or_404(
         Appointment.objects.select_related("person", "position"), pk=pk, position__organisation=request.organisation
     )
-    form = EndAppointmentForm(_posted(request), instance=appointment, initial={"end_date": today()})
+    initial = {} if appointment.end_date else {"end_date": today()}
+    form = EndAppointmentForm(_posted(request), instance=appointment, initial=initial)
     if request.method == "POST" and form.is_valid():
         _save(
             request,

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -658,23 +658,33 @@ def import_registry(organisation, data: bytes, *, actor: str = "system") -> Summ
     if planner.problems:
         raise RegistryImportError(sorted(planner.problems, key=lambda p: p.line or 0))
     summary = Summary()
-    with transaction.atomic():
-        positions = _write_positions(organisation, planner, summary)
-        people = _write_people(organisation, planner, summary)
-        _write_appointments(planner, positions, people, summary)
-        record(
-            "registry.imported",
-            actor=actor,
-            organisation=organisation,
-            rows=len(rows),
-            positions_created=len(summary.positions_created),
-            positions_updated=len(summary.positions_updated),
-            people_created=len(summary.people_created),
-            appointments_created=len(summary.appointments_created),
-            appointments_updated=len(summary.appointments_updated),
-            appointments_ended=len(summary.appointments_ended),
-        )
+    try:
+        with transaction.atomic():
+            _write(organisation, planner, summary, actor, len(rows))
+    except IntegrityError:
+        # Someone changed the registry between our check and our write.
+        raise RegistryImportError(
+            [Problem(None, _("Het register werd tegelijk door iemand anders gewijzigd. Lees het bestand opnieuw in."))]
+        ) from None
     return summary
+
+
+def _write(organisation, planner: _Planner, summary: Summary, actor: str, row_count: int):
+    positions = _write_positions(organisation, planner, summary)
+    people = _write_people(organisation, planner, summary)
+    _write_appointments(planner, positions, people, summary)
+    record(
+        "registry.imported",
+        actor=actor,
+        organisation=organisation,
+        rows=row_count,
+        positions_created=len(summary.positions_created),
+        positions_updated=len(summary.positions_updated),
+        people_created=len(summary.people_created),
+        appointments_created=len(summary.appointments_created),
+        appointments_updated=len(summary.appointments_updated),
+        appointments_ended=len(summary.appointments_ended),
+    )
 
 
 def _write_positions(organisation, planner: _Planner, summary: Summary) -> dict[str, Position]:
