@@ -14,6 +14,11 @@ WIDGET_CLASSES = [
 
 
 class NLDesignFormMixin:
+    # Required fields are checked by the server, with a message in the
+    # user's language; the browser's own bubbles would differ per browser
+    # and mark empty fields invalid before anything was sent.
+    use_required_attribute = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():

@@ -209,3 +209,15 @@ def test_state_changes_follow_the_lifecycle(reported):
     case.refresh_from_db()
     assert case.state == "in_behandeling"
     assert "In behandeling" in open_inbox(code).get(INBOX).content.decode()
+
+
+@pytest.mark.django_db
+def test_only_the_reporter_can_withdraw(reported):
+    case, code = reported
+    handler = verified_client("behandelaar1")
+    page = handler.get(f"/behandelen/zaak/{case.reference}/").content.decode()
+    assert "Status: Ingetrokken" not in page
+    # Tried: posting the withdrawal as a handler anyway.
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "ingetrokken"})
+    case.refresh_from_db()
+    assert case.state == "ontvangen"

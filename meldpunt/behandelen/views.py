@@ -12,7 +12,7 @@ from meldpunt.cases import actions
 from meldpunt.cases.access import access_case, cases_visible_to, may_register_cases
 from meldpunt.cases.forms import MessageForm, StaffReportForm
 from meldpunt.cases.models import Message, State
-from meldpunt.cases.workflow import TRANSITIONS, TransitionNotAllowed
+from meldpunt.cases.workflow import TransitionNotAllowed, allowed_targets
 from meldpunt.melden.views import attachment_response
 from meldpunt.registry.search import search_people
 
@@ -52,11 +52,12 @@ def case_detail(request, reference):
     context = {
         "case": case,
         "content": case.content,
+        "labels": case.content_labels(),
         "subjects": case.subjects.select_related("person"),
         "messages_thread": case.messages.prefetch_related("attachments"),
         "attachments": case.attachments.all(),
         "form": form,
-        "next_states": [(s, State(s).label) for s in TRANSITIONS[case.state]],
+        "next_states": [(s, State(s).label) for s in allowed_targets(case.state, by_reporter=False)],
     }
     return render(request, "behandelen/case.html", context, status=400 if form.errors else 200)
 

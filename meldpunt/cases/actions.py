@@ -233,7 +233,7 @@ class ClosedForReporter(Exception):
 def change_state(case: Case, target: str, *, actor: str) -> Case:
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        check_transition(locked.state, target)
+        check_transition(locked.state, target, by_reporter=actor == REPORTER)
         previous, locked.state = locked.state, target
         locked.save(update_fields=["state"])
         record(

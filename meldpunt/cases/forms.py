@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from meldpunt.cases import validators
 from meldpunt.cases.actions import ReportInput, SubjectInput
-from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, Wish
+from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry.search import people_by_ids
 
@@ -63,7 +63,7 @@ class ReportForm(NLDesignFormMixin, forms.Form):
     )
     told_before = forms.ChoiceField(
         label=_lazy("Heeft u dit eerder aan iemand verteld of gemeld?"),
-        choices=[("nee", _lazy("Nee")), ("ja", _lazy("Ja")), ("weet_niet", _lazy("Weet ik niet meer"))],
+        choices=ToldBefore.choices,
         widget=forms.RadioSelect,
         initial="nee",
     )

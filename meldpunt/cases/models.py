@@ -54,6 +54,12 @@ class ContactContext(models.TextChoices):
     ANDERS = "anders", _("Anders")
 
 
+class ToldBefore(models.TextChoices):
+    NEE = "nee", _("Nee")
+    JA = "ja", _("Ja")
+    WEET_NIET = "weet_niet", _("Weet ik niet meer")
+
+
 class Wish(models.TextChoices):
     GEHOORD = "gehoord", _("Gehoord worden")
     STEUN = "steun", _("Steun")
@@ -121,6 +127,14 @@ class Case(models.Model):
     @cached_property
     def content(self) -> dict:
         return self.key.open_json("content", self.sealed_content)
+
+    def content_labels(self) -> dict:
+        """Readable labels for the coded answers inside the sealed content."""
+        content = self.content
+        return {
+            "contact_context": dict(ContactContext.choices).get(content.get("contact_context"), ""),
+            "told_before": dict(ToldBefore.choices).get(content.get("told_before"), ""),
+        }
 
     def get_wishes_display(self) -> list[str]:
         labels = dict(Wish.choices)

@@ -11,6 +11,9 @@ TRANSITIONS: dict[str, set[str]] = {
     State.INGETROKKEN: set(),
 }
 
+# Only the reporter withdraws a report; staff close it with a reason.
+REPORTER_TARGETS = {State.INGETROKKEN}
+
 # States in which the reporter can still add information and messages.
 OPEN_STATES = {State.ONTVANGEN, State.IN_BEHANDELING}
 
@@ -29,6 +32,15 @@ class TransitionNotAllowed(Exception):
     pass
 
 
-def check_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS.get(current, set()):
+def allowed_targets(current: str, *, by_reporter: bool) -> list[str]:
+    """The states the reporter or a staff member may move a case to, in table order."""
+    return [
+        target
+        for target in State.values
+        if target in TRANSITIONS.get(current, set()) and (target in REPORTER_TARGETS) == by_reporter
+    ]
+
+
+def check_transition(current: str, target: str, *, by_reporter: bool) -> None:
+    if target not in allowed_targets(current, by_reporter=by_reporter):
         raise TransitionNotAllowed(f"{current} → {target}")
