@@ -463,3 +463,12 @@ def test_person_choices_are_limited_to_the_organisation(admin, organisation, oth
 
     assert "Henk Bosman" in html
     assert "Olga Anders" not in html
+
+
+@pytest.mark.django_db
+def test_every_demo_position_can_be_saved_unchanged(organisation):
+    """The demo registry obeys the registry's own rules (no deputy or reporting cycles)."""
+    from meldpunt.registry.models import Position
+
+    for position in Position.objects.filter(organisation=organisation):
+        position.full_clean()

@@ -23,13 +23,15 @@ TERM_START = datetime.date(2022, 6, 1)
 HIRED = datetime.date(2019, 1, 1)
 
 # code, title, category, portfolio, unit, reports_to, deputy
+# Deputy chains end somewhere (no cycles): the burgemeester's deputy is the
+# locoburgemeester (wethouder Wonen), whose deputy is wethouder Financiën, ...
 POSITIONS = [
     ("burgemeester", "Burgemeester", "burgemeester", "Openbare orde, Integriteit", "", None, "weth-wonen"),
     ("weth-wonen", "Wethouder Wonen", "wethouder", "Wonen, Ruimtelijke ordening", "", None, "weth-financien"),
     ("weth-onderwijs", "Wethouder Onderwijs", "wethouder", "Onderwijs, Jeugd", "", None, "weth-zorg"),
-    ("weth-financien", "Wethouder Financiën", "wethouder", "Financiën, Economie", "", None, "weth-wonen"),
-    ("weth-zorg", "Wethouder Zorg", "wethouder", "Zorg, Welzijn", "", None, "weth-onderwijs"),
-    ("weth-sport", "Wethouder Sport", "wethouder", "Sport, Cultuur", "", None, "weth-zorg"),
+    ("weth-financien", "Wethouder Financiën", "wethouder", "Financiën, Economie", "", None, "weth-onderwijs"),
+    ("weth-zorg", "Wethouder Zorg", "wethouder", "Zorg, Welzijn", "", None, "weth-sport"),
+    ("weth-sport", "Wethouder Sport", "wethouder", "Sport, Cultuur", "", None, None),
     ("raadslid-1", "Raadslid", "raadslid", "", "Gemeenteraad", None, None),
     ("raadslid-2", "Raadslid", "raadslid", "", "Gemeenteraad", None, None),
     ("raadslid-3", "Raadslid", "raadslid", "", "Gemeenteraad", None, None),
@@ -38,7 +40,7 @@ POSITIONS = [
     ("griffier", "Griffier", "griffier", "", "Griffie", None, None),
     ("gemeentesecretaris", "Gemeentesecretaris", "gemeentesecretaris", "", "Directie", None, "dir-ruimte"),
     ("dir-ruimte", "Directeur Ruimte", "directeur", "", "Ruimte", "gemeentesecretaris", "dir-sociaal"),
-    ("dir-sociaal", "Directeur Sociaal Domein", "directeur", "", "Sociaal Domein", "gemeentesecretaris", "dir-ruimte"),
+    ("dir-sociaal", "Directeur Sociaal Domein", "directeur", "", "Sociaal Domein", "gemeentesecretaris", None),
     ("mgr-vergunningen", "Manager Vergunningen", "manager", "", "Vergunningen", "dir-ruimte", None),
     ("mgr-wijkzaken", "Manager Wijkzaken", "manager", "", "Wijkzaken", "dir-sociaal", None),
     ("mdw-vergunningen-1", "Medewerker Vergunningen", "medewerker", "", "Vergunningen", "mgr-vergunningen", None),
