@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "meldpunt.registry",
     "meldpunt.accounts",
     "meldpunt.cases",
+    "meldpunt.protocol",
+    "meldpunt.notifications",
     "meldpunt.audit",
     "meldpunt.melden",
     "meldpunt.behandelen",
@@ -155,9 +157,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Uploads are read into memory and encrypted before anything is written;
 # nothing of a reporter's file ever lands unencrypted on disk.
-FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# An oversized file is cut off at the limit and refused with a message.
+FILE_UPLOAD_HANDLERS = ["meldpunt.uploads.BoundedMemoryUploadHandler"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form fields, without files
 
 # E-mail: SMTP in production, a folder of files in the demo.
 EMAIL_HOST = env.get_str("EMAIL_HOST", "")
@@ -171,6 +173,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = STATE_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.get_str("EMAIL_FROM", "meldpunt@localhost")
+# Where staff open Meldpunt; used for the links in notification e-mails.
+BASE_URL = env.get_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # Sessions: reporters get a short session after entering their receipt
 # code; staff sessions end after a working day.

@@ -126,10 +126,23 @@ def test_closing_the_inbox_ends_the_session(reported):
 
 
 @pytest.mark.django_db
-def test_reporter_session_is_short_and_ends_with_the_browser(reported):
+def test_reporter_session_ends_with_the_browser_and_after_30_idle_minutes(reported):
+    from meldpunt.melden.session import LAST_SEEN_KEY
+
     case, code = reported
     reporter = open_inbox(code)
-    assert reporter.session.get_expiry_age() <= 30 * 60
+    assert reporter.session.get_expire_at_browser_close()
+    assert reporter.get(INBOX).status_code == 200
+    # A page view 29 minutes later still works and keeps it open...
+    session = reporter.session
+    session[LAST_SEEN_KEY] -= 29 * 60
+    session.save()
+    assert reporter.get(INBOX).status_code == 200
+    # ...31 idle minutes do not.
+    session = reporter.session
+    session[LAST_SEEN_KEY] -= 31 * 60
+    session.save()
+    assert reporter.get(INBOX).status_code == 302
 
 
 @pytest.mark.django_db

@@ -159,3 +159,19 @@ def test_rate_limit_stores_no_client_address(client, organisation):
         keys = [row[0] for row in cursor.fetchall()]
     assert keys, "the attempt was counted"
     assert not any("203.0.113.45" in key for key in keys)
+
+
+@pytest.mark.django_db
+def test_a_taken_lookup_part_gives_the_reporter_a_code_that_works(organisation, person, monkeypatch):
+    first, first_code = report_about(organisation, person("Henk Bosman"))
+    real_generate = ReceiptCode.generate.__func__
+    calls = iter([ReceiptCode(lookup=first_code.lookup, secret="1" * 18)])
+
+    def generate(cls):
+        return next(calls, None) or real_generate(cls)
+
+    monkeypatch.setattr(ReceiptCode, "generate", classmethod(generate))
+    second, second_code = report_about(organisation, person("Henk Bosman"))
+    assert second_code.lookup != first_code.lookup
+    assert receipts.find_case(organisation, str(second_code)) == second
+    assert receipts.find_case(organisation, str(first_code)) == first

@@ -168,7 +168,7 @@ def test_columns_left_out_stay_as_they_are(admin, organisation):
 
 
 def test_new_holder_ends_the_previous_holders_appointment(admin, organisation):
-    data = csv_file('weth-sport,Wethouder Sport,wethouder,"Sport, Cultuur",,,weth-zorg,Noor de Vries,,2026-06-01,')
+    data = csv_file('weth-sport,Wethouder Sport,wethouder,"Sport, Cultuur",,,,Noor de Vries,,2026-06-01,')
 
     response = upload(admin, data)
 

@@ -262,3 +262,14 @@ def test_english_form_gives_english_messages(client, organisation):
     assert response.status_code == 400
     assert "This field is required" in page
     assert '<html lang="en">' in page
+
+
+@pytest.mark.django_db
+def test_a_file_far_over_the_limit_is_refused_not_dropped(client, organisation, settings):
+    """Tried: a 3 MB file with a 1 MB limit. It must not vanish silently."""
+    settings.ATTACHMENT_MAX_BYTES = 1024 * 1024
+    big = SimpleUploadedFile("scan.pdf", PDF + b" " * (3 * 1024 * 1024))
+    response = client.post(URL, valid(files=[big]))
+    assert response.status_code == 400
+    assert "is te groot" in response.content.decode()
+    assert nothing_stored()

@@ -1,19 +1,23 @@
 """Staff pages for handling cases. Thin: access decides, actions change."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user
 from meldpunt.cases import actions
-from meldpunt.cases.access import access_case, cases_visible_to, may_register_cases
-from meldpunt.cases.forms import MessageForm, StaffReportForm
+from meldpunt.cases.access import access_case, cases_visible_to, may_handle, may_register_cases
+from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message, State
 from meldpunt.cases.workflow import TransitionNotAllowed, allowed_targets
 from meldpunt.melden.views import attachment_response
+from meldpunt.notifications.models import Notification
 from meldpunt.registry.search import search_people
 
 
@@ -35,8 +39,11 @@ def home(request):
 @staff_required
 def case_detail(request, reference):
     case = access_case(request.staff, reference)
+    handles = may_handle(request.staff)
     form = MessageForm()
     if request.method == "POST":
+        if not handles:
+            raise PermissionDenied
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
             actions.post_message(
@@ -57,7 +64,10 @@ def case_detail(request, reference):
         "messages_thread": case.messages.prefetch_related("attachments"),
         "attachments": case.attachments.all(),
         "form": form,
-        "next_states": [(s, State(s).label) for s in allowed_targets(case.state, by_reporter=False)],
+        "next_states": [(s, State(s).label) for s in allowed_targets(case.state, by_reporter=False)] if handles else [],
+        "handles": handles,
+        "routing": case.routing_decisions.prefetch_related("recipients__person").select_related("version").first(),
+        "subject_form": SubjectForm(organisation=request.organisation) if handles else None,
     }
     return render(request, "behandelen/case.html", context, status=400 if form.errors else 200)
 
@@ -66,6 +76,8 @@ def case_detail(request, reference):
 @require_POST
 def change_state(request, reference):
     case = access_case(request.staff, reference)
+    if not may_handle(request.staff):
+        raise PermissionDenied
     try:
         actions.change_state(case, request.POST.get("state", ""), actor=actor_for_user(request.user))
     except TransitionNotAllowed:
@@ -113,3 +125,32 @@ def register(request):
         registered_by=request.user,
     )
     return render(request, "behandelen/registered.html", {"case": case, "code": str(code)})
+
+
+@staff_required
+@require_POST
+def add_subject(request, reference):
+    """Re-classify: name another person in the case. Routing runs again at once."""
+    case = access_case(request.staff, reference)
+    if not may_handle(request.staff):
+        raise PermissionDenied
+    form = SubjectForm(request.POST, organisation=request.organisation)
+    if form.is_valid():
+        actions.add_subject(case, form.subject_input(), staff_user=request.user)
+        messages.success(request, _("De zaak is opnieuw ingedeeld volgens het protocol."))
+        if not cases_visible_to(request.staff).filter(pk=case.pk).exists():
+            return redirect("behandelen:home")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("behandelen:case", reference=case.reference)
+
+
+@staff_required
+def notifications(request):
+    """What the protocol sent this staff member, limited to cases they may still open."""
+    mine = Notification.objects.filter(person=request.staff.person).select_related("case")
+    visible = cases_visible_to(request.staff).values("pk")
+    mine = mine.filter(Q(case__isnull=True) | Q(case__in=visible))
+    unread = list(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
+    mine.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(request, "behandelen/notifications.html", {"notifications": mine[:200], "unread": set(unread)})

@@ -19,6 +19,7 @@ from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, 
 from meldpunt.cases.receipts import ReceiptCode
 from meldpunt.cases.workflow import OPEN_STATES, check_transition
 from meldpunt.crypto import CaseKey
+from meldpunt.protocol.service import route_case
 
 REPORTER = "melder"
 
@@ -155,7 +156,8 @@ def submit_report(
     for _attempt in range(5):
         try:
             with transaction.atomic():
-                case.receipt_lookup = _free_lookup(organisation, code)
+                case.receipt_lookup = _free_lookup(organisation, code.lookup)
+                code = ReceiptCode(lookup=case.receipt_lookup, secret=code.secret)
                 case.reference = _next_reference(organisation, now)
                 case.save()
                 SubjectLink.objects.bulk_create(subjects)
@@ -163,9 +165,10 @@ def submit_report(
                     attachment.save()
                 if case.acknowledged_at:
                     _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
+                actor = actor_for_user(registered_by) if registered_by else REPORTER
                 record(
                     "case.created",
-                    actor=actor_for_user(registered_by) if registered_by else REPORTER,
+                    actor=actor,
                     organisation=organisation,
                     case=case,
                     kind=kind,
@@ -173,16 +176,20 @@ def submit_report(
                     subjects=len(subjects),
                     attachments=len(attachments),
                 )
+                route_case(case, trigger="submitted", actor=actor)
             return case, code
         except IntegrityError:
             # Another submission took the same look-up part at the same moment.
-            case.pk = None
+            # Nothing was stored; start the rows afresh and try a new look-up part.
+            for row in [case, *subjects, *attachments]:
+                row.pk = None
+                row._state.adding = True
             code = ReceiptCode(lookup=ReceiptCode.generate().lookup, secret=code.secret)
     raise RuntimeError("could not allocate a receipt code")
 
 
-def _free_lookup(organisation, code: ReceiptCode) -> str:
-    lookup = code.lookup
+def _free_lookup(organisation, lookup: str) -> str:
+    """``lookup`` if no case of the organisation uses it, else a fresh one."""
     while Case.objects.filter(organisation=organisation, receipt_lookup=lookup).exists():
         lookup = ReceiptCode.generate().lookup
     return lookup
@@ -253,3 +260,20 @@ def withdraw(case: Case) -> Case:
 
 def record_read(staff_user, case: Case, what: str = "case") -> None:
     record("case.read", actor=actor_for_user(staff_user), organisation=case.organisation, case=case, what=what)
+
+
+def add_subject(case: Case, subject: SubjectInput, *, staff_user) -> SubjectLink:
+    """Re-classify a case: name another person. Routing runs again at once;
+    whoever is now excluded loses access in the same transaction."""
+    link = SubjectLink(case=case, role=subject.role, person=subject.person)
+    if subject.person is None:
+        link.sealed_description = case.key.seal_json(
+            f"subject:{link.public_id}", {"name": subject.name, "function": subject.function}
+        )
+    actor = actor_for_user(staff_user)
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        link.save()
+        record("case.subject_added", actor=actor, organisation=case.organisation, case=case, role=subject.role)
+        route_case(case, trigger="reclassified", actor=actor)
+    return link

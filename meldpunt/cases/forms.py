@@ -8,6 +8,7 @@ from meldpunt.cases import validators
 from meldpunt.cases.actions import ReportInput, SubjectInput
 from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
 from meldpunt.nlds import NLDesignFormMixin
+from meldpunt.registry.models import Person
 from meldpunt.registry.search import people_by_ids
 
 FREE_SUBJECT_ROWS = 3
@@ -208,3 +209,20 @@ class ReceiptForm(NLDesignFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
         help_text=_lazy("24 cijfers. Spaties en streepjes mogen."),
     )
+
+
+class SubjectForm(NLDesignFormMixin, forms.Form):
+    """A handler names another person in a case (re-classification)."""
+
+    person = forms.ModelChoiceField(label=_lazy("Persoon uit het register"), queryset=None)
+    role = forms.ChoiceField(label=_lazy("Rol"), choices=SubjectLink.Role.choices)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(organisation=organisation)
+        self.fields["person"].error_messages["invalid_choice"] = _lazy(
+            "Deze persoon staat niet in het register van deze organisatie."
+        )
+
+    def subject_input(self) -> SubjectInput:
+        return SubjectInput(role=self.cleaned_data["role"], person=self.cleaned_data["person"])

@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.demo import data
 from meldpunt.organisations.models import Organisation
+from meldpunt.protocol.versions import install_defaults
 from meldpunt.registry.models import Appointment, Person, Position
 
 
@@ -45,4 +46,5 @@ def load_demo() -> Organisation:
         TOTPDevice.objects.get_or_create(
             user=user, name="demo", defaults={"key": data.demo_totp_key(username), "confirmed": True}
         )
+    install_defaults(organisation)
     return organisation

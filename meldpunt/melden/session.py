@@ -1,20 +1,25 @@
 """The reporter's access to their own case, held in a short session.
 
 After a correct receipt code (or right after submitting) the session holds
-the case's public id; nothing else about the reporter is kept. The session
-ends when the browser closes or after 30 minutes without activity.
+the case's public id and the time of the last page view; nothing else about
+the reporter is kept. The session cookie ends when the browser closes, and
+the session ends after 30 minutes without a page view.
 """
+
+import time
 
 from meldpunt.cases.models import Case
 
 SESSION_KEY = "melder_case"
-REPORTER_SESSION_SECONDS = 30 * 60
+LAST_SEEN_KEY = "melder_last_seen"
+REPORTER_IDLE_SECONDS = 30 * 60
 
 
 def open_inbox(request, case: Case) -> None:
     request.session.cycle_key()
     request.session[SESSION_KEY] = str(case.public_id)
-    request.session.set_expiry(REPORTER_SESSION_SECONDS)
+    request.session[LAST_SEEN_KEY] = int(time.time())
+    request.session.set_expiry(0)  # a browser-session cookie
 
 
 def close_inbox(request) -> None:
@@ -25,4 +30,9 @@ def reporter_case(request, organisation) -> Case | None:
     public_id = request.session.get(SESSION_KEY)
     if not public_id:
         return None
+    now = int(time.time())
+    if now - request.session.get(LAST_SEEN_KEY, 0) > REPORTER_IDLE_SECONDS:
+        close_inbox(request)
+        return None
+    request.session[LAST_SEEN_KEY] = now  # every page view keeps the inbox open
     return Case.objects.filter(organisation=organisation, public_id=public_id).select_related("organisation").first()

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 def _client_token(request) -> str:
     address = request.META.get(settings.CLIENT_ADDRESS_HEADER, "") or request.META.get("REMOTE_ADDR", "")
-    address = address.split(",")[0].strip()  # the client as the proxy saw it
+    # A proxy appends the address it saw to X-Forwarded-For; earlier entries
+    # come from the client and can be forged, so the last one counts.
+    address = address.split(",")[-1].strip()
     day_key = hmac.new(settings.SECRET_KEY.encode(), timezone.now().strftime("%Y-%m-%d").encode(), hashlib.sha256)
     return hmac.new(day_key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
 

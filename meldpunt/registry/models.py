@@ -156,3 +156,37 @@ class Appointment(models.Model):
                 overlapping = overlapping.filter(start_date__lte=self.end_date)
             if overlapping.exists():
                 raise ValidationError(_("Deze functie is in die periode al bezet door iemand anders."))
+
+
+class Conflict(models.Model):
+    """Two people who must never handle a case about each other (partners,
+    family, a business relation). Symmetric: one row covers both ways."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts_out")
+    other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts_in")
+    reason = models.CharField(_("reden"), max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "other"], name="conflict_unique")]
+        verbose_name = _("belangenverstrengeling")
+        verbose_name_plural = _("belangenverstrengelingen")
+
+    def __str__(self):
+        return f"{self.person} ↔ {self.other}"
+
+    def clean(self):
+        if self.person_id and self.person_id == self.other_id:
+            raise ValidationError(_("Kies twee verschillende personen."))
+        if self.person_id and self.other_id and self.person.organisation_id != self.other.organisation_id:
+            raise ValidationError(_("Beide personen moeten bij dezelfde organisatie horen."))
+
+
+def conflicted_with(person_ids) -> set[int]:
+    """The given people and everyone who has a conflict with one of them."""
+    ids = set(person_ids)
+    if not ids:
+        return set()
+    pairs = Conflict.objects.filter(Q(person_id__in=ids) | Q(other_id__in=ids)).values_list("person_id", "other_id")
+    for a, b in pairs:
+        ids.update((a, b))
+    return ids

@@ -1,0 +1,28 @@
+"""Notifications to staff: in the app and by e-mail. They never carry report
+content: only the organisation, the case number, why you get it, and a link."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from meldpunt.cases.models import Case
+from meldpunt.organisations.models import Organisation
+from meldpunt.registry.models import Person
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        ROUTED = "routed", _("Nieuwe zaak volgens het protocol")
+        REROUTED = "rerouted", _("Zaak opnieuw ingedeeld")
+        ADMIN_ALERT = "admin_alert", _("Protocol vond niemand")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    reason = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

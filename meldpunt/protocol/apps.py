@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProtocolConfig(AppConfig):
+    name = "meldpunt.protocol"
+    label = "protocol"

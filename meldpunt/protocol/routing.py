@@ -1,0 +1,271 @@
+"""Routing: who is told about a case, computed as a pure function.
+
+``route`` takes a snapshot of the registry (``RegistryView``), a protocol
+and the people the report names, and returns who must be told and why. No
+database here, so the rules can be tested over thousands of generated
+registries (tests/test_routing_properties.py); ``meldpunt.protocol.service``
+builds the snapshot, stores the decision and sends the notifications.
+
+The rules, in order:
+
+1. Every accused person gets a category from the positions they held at the
+   time of the report or hold now (a wethouder who became raadslid counts as
+   both). A registry person without any position is "extern"; a name that
+   is not in the registry, or no name at all, is "onbekend".
+2. For every category, the protocol rule lists recipient codes; each code
+   resolves to positions and their holders today.
+3. Excluded, always: every person the report names (accused or involved),
+   everyone with a registered conflict with one of them, and whoever the
+   rule's exclusions name. An excluded or vacant position falls to its
+   deputy, then the deputy's deputy, and so on.
+4. A code that leaves nobody (vacant all the way down, or all excluded)
+   alerts the functional admin and hands the case to the integrity office:
+   a report is never silently dropped.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+ROLE = "role:"
+DEPUTY_OF = "deputy_of:"
+MANAGER_ABOVE_MANAGER = "manager_above_manager"
+DIRECT_MANAGER = "direct_manager"
+EXTERNAL = "external"
+INTEGRITY_OFFICE = ROLE + "behandelaar"
+
+# Registry categories whose holders count as "medewerker" when accused.
+_EMPLOYEE_CATEGORIES = {"medewerker", "behandelaar", "vertrouwenspersoon", "functioneel_beheerder"}
+
+
+@dataclass(frozen=True)
+class PositionInfo:
+    id: int
+    title: str
+    category: str
+    reports_to: int | None = None
+    deputy: int | None = None
+
+
+@dataclass(frozen=True)
+class Holding:
+    person: int
+    position: int
+    start: datetime.date
+    end: datetime.date | None = None
+
+    def covers(self, first: datetime.date, last: datetime.date) -> bool:
+        return self.start <= last and (self.end is None or self.end >= first)
+
+
+@dataclass
+class RegistryView:
+    positions: dict[int, PositionInfo]
+    holdings: list[Holding]
+    conflicts: set[frozenset] = field(default_factory=set)
+    admins: set[int] = field(default_factory=set)
+    names: dict[int, str] = field(default_factory=dict)
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+    def positions_of(self, person: int, first: datetime.date, last: datetime.date) -> list[PositionInfo]:
+        return [self.positions[h.position] for h in self.holdings if h.person == person and h.covers(first, last)]
+
+    def holders(self, position: int) -> list[int]:
+        return sorted({h.person for h in self.holdings if h.position == position and h.covers(self.today, self.today)})
+
+    def positions_in(self, category: str) -> list[PositionInfo]:
+        return sorted((p for p in self.positions.values() if p.category == category), key=lambda p: p.id)
+
+    def with_conflicts(self, people: set[int]) -> set[int]:
+        result = set(people)
+        for pair in self.conflicts:
+            if pair & people:
+                result |= pair
+        return result
+
+
+@dataclass(frozen=True)
+class Rule:
+    category: str
+    recipients: tuple[str, ...]
+    exclusions: tuple[str, ...] = ()
+    escalation: tuple[str, ...] = ()
+
+
+@dataclass
+class Protocol:
+    number: int
+    rules: dict[str, Rule]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A person the report names: a registry person id, or None for a typed name."""
+
+    person: int | None
+    accused: bool = True
+
+
+@dataclass
+class Recipient:
+    person: int
+    position: int | None
+    explanation: str
+
+
+@dataclass
+class Decision:
+    protocol: int
+    categories: list[str]
+    recipients: list[Recipient]
+    excluded: set[int]
+    external: bool = False
+    admin_alert: bool = False
+    rule_exclusions: set[int] = field(default_factory=set)
+
+    def recipient_ids(self) -> set[int]:
+        return {r.person for r in self.recipients}
+
+
+def accused_categories(registry: RegistryView, named: list[Named], first: datetime.date, last: datetime.date):
+    """(category, accused person or None, their positions) for every accused."""
+    found = []
+    accused = [n for n in named if n.accused]
+    for subject in accused:
+        if subject.person is None:
+            found.append(("onbekend", None, []))
+            continue
+        then_and_now = registry.positions_of(subject.person, first, last) + registry.positions_of(
+            subject.person, registry.today, registry.today
+        )
+        categories = {_accused_category(p.category) for p in then_and_now} or {"extern"}
+        for category in sorted(categories):
+            found.append((category, subject.person, then_and_now))
+    return found or [("onbekend", None, [])]
+
+
+def _accused_category(registry_category: str) -> str:
+    return "medewerker" if registry_category in _EMPLOYEE_CATEGORIES else registry_category
+
+
+def _positions_for(code: str, registry: RegistryView, accused_positions: list[PositionInfo]) -> list[PositionInfo]:
+    if code.startswith(ROLE):
+        return registry.positions_in(code[len(ROLE) :])
+    if code.startswith(DEPUTY_OF):
+        bases = registry.positions_in(code[len(DEPUTY_OF) :])
+        return [registry.positions[b.deputy] for b in bases if b.deputy in registry.positions]
+    if code == DIRECT_MANAGER:
+        return [registry.positions[p.reports_to] for p in accused_positions if p.reports_to in registry.positions]
+    if code == MANAGER_ABOVE_MANAGER:
+        result = []
+        for position in accused_positions:
+            manager = registry.positions.get(position.reports_to)
+            if manager and manager.reports_to in registry.positions:
+                result.append(registry.positions[manager.reports_to])
+        return result
+    return []
+
+
+def _eligible_holder(registry: RegistryView, position: PositionInfo, excluded: set[int]):
+    """The first eligible holder of the position or, failing that, of its deputy chain.
+
+    Returns (person, position, [skipped positions]) or None.
+    """
+    skipped, seen, current = [], set(), position
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        eligible = [p for p in registry.holders(current.id) if p not in excluded]
+        if eligible:
+            return eligible[0], current, skipped
+        skipped.append(current)
+        current = registry.positions.get(current.deputy)
+    return None
+
+
+def route(
+    registry: RegistryView,
+    protocol: Protocol,
+    named: list[Named],
+    period: tuple[datetime.date, datetime.date] | None = None,
+) -> Decision:
+    first, last = period or (registry.today, registry.today)
+    named_people = {n.person for n in named if n.person is not None}
+    excluded = registry.with_conflicts(named_people)
+    accused = accused_categories(registry, named, first, last)
+
+    rule_excluded: set[int] = set()
+    for category, _person, positions in accused:
+        rule = protocol.rules.get(category)
+        for code in rule.exclusions if rule else ():
+            for position in _positions_for(code, registry, positions):
+                rule_excluded.update(registry.holders(position.id))
+    excluded |= rule_excluded
+
+    decision = Decision(
+        protocol=protocol.number,
+        categories=sorted({c for c, _p, _pos in accused}),
+        recipients=[],
+        excluded=excluded,
+        rule_exclusions=rule_excluded,
+    )
+    chosen: dict[int, Recipient] = {}
+
+    def add(person: int, position: PositionInfo | None, explanation: str):
+        if person not in chosen:
+            chosen[person] = Recipient(person, position.id if position else None, explanation)
+
+    def integrity_office(reason: str):
+        for position in registry.positions_in("behandelaar"):
+            for person in registry.holders(position.id):
+                if person not in excluded:
+                    add(person, position, reason)
+
+    for category, _person, positions in accused:
+        rule = protocol.rules.get(category)
+        if rule is None or not rule.recipients:
+            decision.admin_alert = True
+            integrity_office(
+                _("integriteitsbureau: protocol v%(v)s heeft geen regel voor '%(c)s'")
+                % {"v": protocol.number, "c": category}
+            )
+            continue
+        where = _("protocol v%(v)s, regel '%(c)s'") % {"v": protocol.number, "c": category}
+        for code in rule.recipients:
+            if code == EXTERNAL:
+                decision.external = True
+                continue
+            targets = _positions_for(code, registry, positions)
+            reached = False
+            for target in targets:
+                found = _eligible_holder(registry, target, excluded)
+                if found is None:
+                    continue
+                person, holder_position, skipped = found
+                reached = True
+                if skipped:
+                    why = _("%(pos)s, plaatsvervanger voor %(skipped)s (vacant of uitgesloten): %(where)s") % {
+                        "pos": holder_position.title,
+                        "skipped": ", ".join(s.title for s in skipped),
+                        "where": where,
+                    }
+                else:
+                    why = f"{holder_position.title}: {where}"
+                add(person, holder_position, why)
+            if not reached:
+                decision.admin_alert = True
+                integrity_office(
+                    _("integriteitsbureau: niemand beschikbaar voor '%(code)s' (%(where)s)")
+                    % {"code": code, "where": where}
+                )
+
+    if not chosen:
+        decision.admin_alert = True
+        integrity_office(_("integriteitsbureau: het protocol leverde niemand op"))
+    if not chosen:
+        # Even the integrity office is excluded: the functional admins are
+        # told, so a person can pick the case up outside the usual route.
+        for admin in sorted(registry.admins - excluded):
+            add(admin, None, _("functioneel beheerder: niemand anders beschikbaar"))
+    decision.recipients = list(chosen.values())
+    return decision

@@ -1,0 +1,96 @@
+"""Reading, creating and describing protocol versions."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from meldpunt.protocol.defaults import DEFAULT_RULES
+from meldpunt.protocol.models import AccusedCategory, ProtocolRule, ProtocolVersion
+from meldpunt.protocol.routing import DEPUTY_OF, DIRECT_MANAGER, EXTERNAL, MANAGER_ABOVE_MANAGER, ROLE, Protocol, Rule
+from meldpunt.registry.models import Category
+
+
+def recipient_choices() -> list[tuple[str, str]]:
+    """Every recipient code a rule can use, with its plain name."""
+    labels = dict(Category.choices)
+    roles = [
+        (ROLE + c, labels[c])
+        for c in ("burgemeester", "gemeentesecretaris", "griffier", "behandelaar", "directeur", "vertrouwenspersoon")
+    ]
+    roles[3] = (ROLE + "behandelaar", _("Integriteitsbureau"))
+    return roles + [
+        (DEPUTY_OF + "burgemeester", _("Locoburgemeester (plaatsvervanger van de burgemeester)")),
+        (DEPUTY_OF + "gemeentesecretaris", _("Plaatsvervanger van de gemeentesecretaris")),
+        (MANAGER_ABOVE_MANAGER, _("De manager boven de leidinggevende van de beschuldigde")),
+        (EXTERNAL, _("Extern adres (bijvoorbeeld de Commissaris van de Koning)")),
+    ]
+
+
+def exclusion_choices() -> list[tuple[str, str]]:
+    return [(DIRECT_MANAGER, _("De directe leidinggevende van de beschuldigde"))] + [
+        (code, label) for code, label in recipient_choices() if code != EXTERNAL
+    ]
+
+
+def describe(code: str) -> str:
+    return dict(recipient_choices() + exclusion_choices()).get(code, code)
+
+
+def current_version(organisation) -> ProtocolVersion:
+    """The version in force; the default protocol is created the first time."""
+    version = ProtocolVersion.objects.filter(organisation=organisation).order_by("-number").first()
+    return version or install_defaults(organisation)
+
+
+@transaction.atomic
+def install_defaults(organisation, user=None) -> ProtocolVersion:
+    existing = ProtocolVersion.objects.select_for_update().filter(organisation=organisation).order_by("-number").first()
+    if existing:
+        return existing
+    rules = [
+        {"category": category, "recipients": recipients, "escalation": escalation}
+        for category, (recipients, escalation) in DEFAULT_RULES.items()
+    ]
+    return save_version(organisation, rules, user=user, note=_("Standaardprotocol"))
+
+
+@transaction.atomic
+def save_version(organisation, rules: list[dict], *, user=None, note: str = "") -> ProtocolVersion:
+    last = ProtocolVersion.objects.select_for_update().filter(organisation=organisation).order_by("-number").first()
+    version = ProtocolVersion.objects.create(
+        organisation=organisation, number=(last.number + 1) if last else 1, created_by=user, note=note
+    )
+    ProtocolRule.objects.bulk_create(ProtocolRule(version=version, **rule) for rule in rules)
+    from meldpunt.audit.log import actor_for_user, record
+
+    record("protocol.saved", actor=actor_for_user(user), organisation=organisation, version=version.number)
+    return version
+
+
+def as_protocol(version: ProtocolVersion) -> Protocol:
+    return Protocol(
+        number=version.number,
+        rules={
+            r.category: Rule(r.category, tuple(r.recipients), tuple(r.exclusions), tuple(r.escalation))
+            for r in version.rules.all()
+        },
+    )
+
+
+def summary(version: ProtocolVersion) -> list[str]:
+    """One plain sentence per category."""
+    labels = dict(AccusedCategory.choices)
+    lines = []
+    for rule in version.rules.all():
+        recipients = ", ".join(describe(c).lower() for c in rule.recipients)
+        line = _("Een melding over een %(who)s gaat meteen naar: %(to)s.") % {
+            "who": labels.get(rule.category, rule.category).lower(),
+            "to": recipients,
+        }
+        if rule.escalation:
+            line += " " + _("Verloopt een termijn, dan gaat zij naar: %(to)s.") % {
+                "to": ", ".join(describe(c).lower() for c in rule.escalation)
+            }
+        if rule.exclusions:
+            line += " " + _("Nooit naar: %(who)s.") % {"who": ", ".join(describe(c).lower() for c in rule.exclusions)}
+        lines.append(line)
+    return lines
