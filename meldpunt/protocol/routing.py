@@ -252,7 +252,12 @@ def route(
                 else:
                     why = f"{holder_position.title}: {where}"
                 add(person, holder_position, why)
-            if not reached:
+            relative = code in (MANAGER_ABOVE_MANAGER, DIRECT_MANAGER)
+            if not reached and (targets or not relative):
+                # The position exists (or should) but nobody is left in its
+                # deputy chain. A relative level that does not exist for this
+                # accused (nobody above their manager) is left to the rule's
+                # other recipients.
                 decision.admin_alert = True
                 integrity_office(
                     _("integriteitsbureau: niemand beschikbaar voor '%(code)s' (%(where)s)")
