@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meldpunt.accounts.models import StaffAccount
-from meldpunt.cases.actions import SubjectInput, add_subject, submit_report
+from meldpunt.cases.actions import SubjectInput, submit_report
 from meldpunt.notifications.models import Notification
 from meldpunt.registry.models import Appointment, Conflict
 from tests.conftest import verified_client
