@@ -18,7 +18,6 @@ from meldpunt.cases.models import Message, State
 from meldpunt.cases.workflow import TransitionNotAllowed, allowed_targets
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications.models import Notification
-from meldpunt.registry.search import search_people
 
 
 @staff_required
@@ -107,12 +106,7 @@ def register(request):
         )
     form = StaffReportForm(request.POST, request.FILES, organisation=organisation)
     if request.POST.get("action") == "zoek":
-        hits = [
-            h
-            for h in search_people(organisation, request.POST.get("search", ""))
-            if h.person not in form.selected_people
-        ]
-        context = {"form": form, "organisation": organisation, "hits": hits, "searched": True, "show_errors": False}
+        context = {"form": form, "organisation": organisation, **form.search_round_trip()}
         return render(request, "behandelen/register.html", context)
     if not form.is_valid():
         context = {"form": form, "organisation": organisation, "show_errors": True}

@@ -9,7 +9,7 @@ from meldpunt.cases.actions import ReportInput, SubjectInput
 from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry.models import Person
-from meldpunt.registry.search import people_by_ids
+from meldpunt.registry.search import people_by_ids, search_people
 
 FREE_SUBJECT_ROWS = 3
 PERSON_PREFIX = "persoon_"
@@ -115,21 +115,26 @@ class ReportForm(NLDesignFormMixin, forms.Form):
         unknown += [i for i in choices if i not in known]
         return selected, unknown
 
+    def search_round_trip(self) -> dict:
+        """Template context for a search: matches not chosen yet, and no error display."""
+        query = self.data.get("search", "")
+        hits = [hit for hit in search_people(self.organisation, query) if hit.person not in self.selected_people]
+        return {"hits": hits, "searched": bool(query.strip()), "show_errors": False}
+
     def free_subject_rows(self):
+        """The typed-in people: every filled row, plus one empty row while there is room."""
         rows = []
         for number in range(1, FREE_SUBJECT_ROWS + 1):
-            rows.append(
-                {
-                    "number": number,
-                    "name": self.data.get(f"vrij_naam_{number}", "")[: validators.MAX_SHORT] if self.is_bound else "",
-                    "function": self.data.get(f"vrij_functie_{number}", "")[: validators.MAX_SHORT]
-                    if self.is_bound
-                    else "",
-                    "role": self.data.get(f"vrij_rol_{number}", SubjectLink.Role.BESCHULDIGDE)
-                    if self.is_bound
-                    else SubjectLink.Role.BESCHULDIGDE,
-                }
-            )
+            data = self.data if self.is_bound else {}
+            row = {
+                "number": number,
+                "name": data.get(f"vrij_naam_{number}", "")[: validators.MAX_SHORT],
+                "function": data.get(f"vrij_functie_{number}", "")[: validators.MAX_SHORT],
+                "role": data.get(f"vrij_rol_{number}", SubjectLink.Role.BESCHULDIGDE),
+            }
+            filled = row["name"] or row["function"]
+            if filled or not any(not (r["name"] or r["function"]) for r in rows):
+                rows.append(row)
         return rows
 
     def clean(self):

@@ -13,7 +13,6 @@ from meldpunt.cases.models import Message
 from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES
 from meldpunt.melden import session, throttle
 from meldpunt.organisations.models import Organisation
-from meldpunt.registry.search import search_people
 
 
 def organisation_list(request):
@@ -42,13 +41,8 @@ def report(request, org):
     form = ReportForm(request.POST, request.FILES, organisation=organisation)
     if request.POST.get("action") == "zoek":
         # A search round trip: keep everything typed, show matches, store nothing.
-        hits = search_people(organisation, request.POST.get("search", ""))
-        hits = [hit for hit in hits if hit.person not in form.selected_people]
-        return render(
-            request,
-            "melden/report_form.html",
-            {"organisation": organisation, "form": form, "hits": hits, "searched": True, "show_errors": False},
-        )
+        context = {"organisation": organisation, "form": form, **form.search_round_trip()}
+        return render(request, "melden/report_form.html", context)
     if not form.is_valid():
         context = {"organisation": organisation, "form": form, "show_errors": True}
         return render(request, "melden/report_form.html", context, status=400)
