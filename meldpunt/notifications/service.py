@@ -4,11 +4,15 @@ A notification row and the background task that e-mails it are written in
 the same transaction as the change that caused them (django-tasks with the
 database backend), so either both exist or neither does; any number of
 ``db_worker`` processes can run the tasks, and ``send_email`` sends each
-notification at most once.
+notification at most once. A failed send (mail server down) is tried again
+later by a new deferred task, so a notification is not lost to a hiccup.
 """
 
+import datetime
+import logging
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +20,12 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from meldpunt.notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# Seconds to wait before each new attempt after a failed send; after the
+# last one the task fails and stays visible in the task results.
+RETRY_DELAYS = (30, 120, 600, 1800, 3600, 6 * 3600)
 
 
 def notify(person_id: int, organisation, case, kind: str, reason: str) -> Notification:
@@ -33,7 +43,9 @@ def notify(person_id: int, organisation, case, kind: str, reason: str) -> Notifi
 
 def email_text(notification: Notification) -> tuple[str, str]:
     organisation = notification.organisation
+    heading = organisation.name
     if notification.case is not None:
+        heading += " – " + _("zaak %(ref)s") % {"ref": notification.case.reference}
         link = settings.BASE_URL + reverse("behandelen:case", args=[notification.case.reference])
         subject = _("%(org)s – Meldpunt: zaak %(ref)s") % {"org": organisation.name, "ref": notification.case.reference}
     else:
@@ -43,14 +55,16 @@ def email_text(notification: Notification) -> tuple[str, str]:
         "%(kind)s.\n\nWaarom u dit krijgt: %(reason)s\n\nOpen de zaak (inloggen met tweede factor): %(link)s\n\n"
         "Dit bericht bevat bewust geen inhoud van de melding. Stuur het niet door."
     ) % {"kind": notification.get_kind_display(), "reason": notification.reason, "link": link}
-    return subject, body
+    return subject, heading + "\n\n" + body
 
 
 @task()
-def send_email(notification_id: int) -> str:
+def send_email(notification_id: int, attempt: int = 1) -> str:
     with transaction.atomic():
+        # Lock only the notification row: the case is an outer join (admin
+        # alerts have none), which PostgreSQL refuses to lock.
         notification = (
-            Notification.objects.select_for_update()
+            Notification.objects.select_for_update(of=("self",))
             .select_related("person", "organisation", "case")
             .filter(pk=notification_id)
             .first()
@@ -60,7 +74,24 @@ def send_email(notification_id: int) -> str:
         if not notification.person.email:
             return "no address"
         subject, body = email_text(notification)
-        send_mail(subject, body, None, [notification.person.email])
+        try:
+            EmailMessage(
+                subject,
+                body,
+                to=[notification.person.email],
+                headers={"X-Meldpunt-Notification": str(notification.pk)},
+            ).send()
+        except Exception:
+            if attempt > len(RETRY_DELAYS):
+                raise
+            delay = RETRY_DELAYS[attempt - 1]
+            logger.warning(
+                "notification %s: sending failed (attempt %s), trying again in %ss", notification_id, attempt, delay
+            )
+            send_email.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue(
+                notification_id, attempt + 1
+            )
+            return "retry"
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return "sent"

@@ -1,0 +1,169 @@
+"""Notifications: in the app and by e-mail, sent by the background worker.
+
+A submitted report creates a notification for each protocol recipient in the
+same transaction; ``manage.py db_worker`` (django-tasks with the database
+backend) e-mails each one exactly once. Neither carries report content.
+
+The worker runs in this process through ``call_command``. It opens and closes
+its own transactions and checks for stale connections, which a test wrapped
+in one transaction does not allow, so these tests use ``transactional_db``.
+"""
+
+import signal
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from meldpunt.notifications.models import Notification
+from meldpunt.notifications.service import send_email
+from tests.conftest import verified_client
+from tests.factories import report_about
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DESCRIPTION = "Hij stuurde mij berichten over mijn uiterlijk na het spreekuur"
+REPORTER_NAME = "Jolanda Vermeulen-Testmelder"
+REPORTER_EMAIL = "jolanda.testmelder@example.org"
+
+
+@pytest.fixture(autouse=True)
+def locmem_mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+
+
+def run_worker() -> None:
+    """Drain the task queue the way production does, then give pytest its signal handlers back."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {s: signal.getsignal(s) for s in signals}
+    try:
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, reload=False, verbosity=0)
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+def submit_about_wethouder(organisation, person):
+    case, _code = report_about(
+        organisation,
+        person("Henk Bosman"),
+        description=DESCRIPTION,
+        anonymous=False,
+        name=REPORTER_NAME,
+        email=REPORTER_EMAIL,
+    )
+    return case
+
+
+def test_report_about_wethouder_notifies_burgemeester_and_secretaris_only(organisation, person):
+    case = submit_about_wethouder(organisation, person)
+    notifications = Notification.objects.filter(case=case)
+    assert {n.person.name for n in notifications} == {"Marieke van Dalen", "Willem Jacobs"}
+    assert Notification.objects.count() == 2
+    assert all(n.emailed_at is None for n in notifications)
+    # One e-mail task per notification, stored with them; nothing sent before the worker runs.
+    assert DBTaskResult.objects.ready().count() == 2
+    assert mail.outbox == []
+
+
+def test_worker_sends_one_email_each_without_report_content(organisation, person, settings):
+    case = submit_about_wethouder(organisation, person)
+
+    run_worker()
+
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "m.vandalen@voorbeeldstad.example",
+        "w.jacobs@voorbeeldstad.example",
+    ]
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+    link = settings.BASE_URL + reverse("behandelen:case", args=[case.reference])
+    for message in mail.outbox:
+        notification = Notification.objects.get(case=case, person__email=message.to[0])
+        text = message.subject + "\n" + message.body
+        assert "Gemeente Voorbeeldstad" in text
+        assert case.reference in message.subject and case.reference in message.body
+        assert notification.reason and notification.reason in message.body
+        assert link in message.body
+        assert message.extra_headers["X-Meldpunt-Notification"] == str(notification.pk)
+        full = message.message().as_string()
+        for secret in [DESCRIPTION, "uiterlijk", REPORTER_NAME, "Vermeulen", REPORTER_EMAIL]:
+            assert secret not in text and secret not in full
+        assert "Henk Bosman" not in text
+    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 0
+    assert DBTaskResult.objects.successful().count() == 2
+
+
+def test_worker_twice_and_duplicate_tasks_send_nothing_more(organisation, person):
+    case = submit_about_wethouder(organisation, person)
+    run_worker()
+    assert len(mail.outbox) == 2
+    sent_at = dict(Notification.objects.filter(case=case).values_list("pk", "emailed_at"))
+
+    run_worker()
+    assert len(mail.outbox) == 2
+
+    # Even a second task for the same notification (a retry, a re-queue by hand) sends nothing.
+    for pk in sent_at:
+        send_email.enqueue(pk)
+    run_worker()
+    assert len(mail.outbox) == 2
+    assert dict(Notification.objects.filter(case=case).values_list("pk", "emailed_at")) == sent_at
+    assert set(DBTaskResult.objects.filter(return_value="already sent").values_list("status", flat=True)) == {
+        "SUCCESSFUL"
+    }
+
+
+def test_person_without_email_gets_in_app_notification_only(organisation, person):
+    secretaris = person("Willem Jacobs")
+    secretaris.email = ""
+    secretaris.save(update_fields=["email"])
+
+    case = submit_about_wethouder(organisation, person)
+    run_worker()
+
+    assert Notification.objects.filter(case=case, person=secretaris).exists()
+    assert [m.to for m in mail.outbox] == [["m.vandalen@voorbeeldstad.example"]]
+    assert Notification.objects.get(case=case, person=secretaris).emailed_at is None
+    page = verified_client("secretaris").get(reverse("behandelen:notifications")).content.decode()
+    assert case.reference in page
+
+
+def test_failed_send_is_tried_again_later(organisation, person, monkeypatch):
+    case = submit_about_wethouder(organisation, person)
+
+    def broken(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
+    run_worker()
+    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 2
+    retries = DBTaskResult.objects.filter(status="READY")
+    assert retries.count() == 2
+    assert all(r.args_kwargs["args"][1] == 2 for r in retries)
+
+    monkeypatch.undo()
+    retries.update(run_after=timezone.now())
+    run_worker()
+    assert len(mail.outbox) == 2
+    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 0
+
+
+def test_notifications_page_lists_case_for_burgemeester_not_for_wethouder(organisation, person):
+    case = submit_about_wethouder(organisation, person)
+    run_worker()
+    url = reverse("behandelen:notifications")
+
+    mayor = verified_client("burgemeester").get(url)
+    assert mayor.status_code == 200
+    page = mayor.content.decode()
+    assert case.reference in page
+    assert reverse("behandelen:case", args=[case.reference]) in page
+    assert DESCRIPTION not in page and REPORTER_NAME not in page
+
+    wethouder = verified_client("wethouder").get(url)
+    assert wethouder.status_code == 200
+    assert case.reference not in wethouder.content.decode()
