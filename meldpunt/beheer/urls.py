@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meldpunt.beheer import views
+from meldpunt.beheer import protocol_views, views
 
 app_name = "beheer"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("benoemingen/<int:pk>/beeindigen/", views.appointment_end, name="appointment_end"),
     path("import/", views.import_csv, name="import"),
     path("import/voorbeeld-register.csv", views.import_example, name="import_example"),
+    path("protocol/", protocol_views.protocol, name="protocol"),
+    path("protocol/wijzigen/", protocol_views.protocol_edit, name="protocol_edit"),
+    path("protocol/versie/<int:number>/", protocol_views.protocol_version, name="protocol_version"),
+    path("protocol/wat-als/", protocol_views.protocol_preview, name="protocol_preview"),
 ]
