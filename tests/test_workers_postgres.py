@@ -1,0 +1,135 @@
+"""Two ``db_worker`` processes at once on PostgreSQL: no notification is sent
+twice and none is lost.
+
+The reports are committed (``transactional_db``) so that workers in other
+processes see them. Both workers run ``manage.py db_worker --batch`` against
+this test database and write their e-mails as files into a temporary state
+folder (``MELDPUNT_STATE_DIR``; the demo's file backend writes to its
+``mail`` folder). A lock on the task table holds both workers at their first
+query until both are up, so they really run side by side.
+"""
+
+import email
+import email.policy
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from meldpunt.notifications.models import Notification
+from meldpunt.notifications.service import send_email
+from tests.factories import report_about
+
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (MELDPUNT_DATABASE_URL)"),
+    pytest.mark.django_db(transaction=True),
+]
+
+REPORTS = 20  # two recipients each: 40 notifications
+WORKERS = ["worker-a", "worker-b"]
+
+
+def database_url() -> str:
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def conninfo() -> dict:
+    s = connection.settings_dict
+    info = {"dbname": s["NAME"], "user": s["USER"], "host": s["HOST"] or "127.0.0.1", "port": s["PORT"] or 5432}
+    if s["PASSWORD"]:
+        info["password"] = s["PASSWORD"]
+    return info
+
+
+def sent_messages(folder: Path) -> list[email.message.Message]:
+    """The file backend appends each message followed by a line of 79 dashes."""
+    messages = []
+    for path in sorted(folder.glob("*.log")):
+        for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
+            if chunk.strip():
+                messages.append(email.message_from_string(chunk.lstrip("\n"), policy=email.policy.default))
+    return messages
+
+
+def test_two_workers_send_every_notification_exactly_once(organisation, person, tmp_path):
+    wethouders = [person(name) for name in ("Henk Bosman", "Fatima El Amrani")]
+    for i in range(REPORTS):
+        report_about(organisation, wethouders[i % 2])
+    notifications = Notification.objects.filter(case__isnull=False)
+    assert notifications.count() == 2 * REPORTS
+    assert DBTaskResult.objects.ready().count() == 2 * REPORTS
+    # A second task for every notification (as a re-queue by hand would make), placed
+    # next to the first in the queue, so the two workers often run both at the same
+    # time: then the lock on the notification row is what keeps it to one e-mail.
+    for task in list(DBTaskResult.objects.all()):
+        duplicate = send_email.enqueue(*task.args_kwargs["args"])
+        DBTaskResult.objects.filter(pk=duplicate.id).update(enqueued_at=task.enqueued_at)
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MELDPUNT_EMAIL")}
+    env |= {"MELDPUNT_DATABASE_URL": database_url(), "MELDPUNT_STATE_DIR": str(tmp_path / "state")}
+    table = DBTaskResult._meta.db_table
+    with psycopg.connect(**conninfo()) as gate:
+        # Hold both workers at their first look at the queue until both are waiting.
+        gate.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0"]
+                + ["--worker-id", worker_id, "--verbosity", "0"],
+                cwd=settings.BASE_DIR,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+            for worker_id in WORKERS
+        ]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            gate.execute("SELECT pg_stat_clear_snapshot()")  # activity is otherwise frozen for the transaction
+            waiting = gate.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND wait_event_type = 'Lock'",
+                [connection.settings_dict["NAME"]],
+            ).fetchone()[0]
+            if waiting >= len(WORKERS) or any(w.poll() is not None for w in workers):
+                break
+            time.sleep(0.05)
+        gate.commit()
+
+    outputs = [w.communicate(timeout=120)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+
+    # None lost: every notification is marked sent and every task finished well.
+    assert not notifications.filter(emailed_at__isnull=True).exists()
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert Counter(DBTaskResult.objects.values_list("return_value", flat=True)) == {
+        "sent": 2 * REPORTS,
+        "already sent": 2 * REPORTS,
+    }
+
+    # None twice: exactly one message per notification with an address.
+    messages = sent_messages(tmp_path / "state" / "mail")
+    per_notification = Counter(int(m["X-Meldpunt-Notification"]) for m in messages)
+    with_address = set(notifications.exclude(person__email="").values_list("pk", flat=True))
+    assert len(messages) == len(with_address) == 2 * REPORTS
+    assert set(per_notification) == with_address
+    assert set(per_notification.values()) == {1}
+    for message in messages:
+        notification = Notification.objects.select_related("case", "person").get(pk=message["X-Meldpunt-Notification"])
+        assert message["To"] == notification.person.email
+        assert notification.case.reference in message["Subject"]
+
+    # Both workers took part.
+    by_worker = Counter(ids[0] for ids in DBTaskResult.objects.values_list("worker_ids", flat=True))
+    print("tasks per worker:", dict(by_worker))
+    assert set(by_worker) == set(WORKERS), by_worker
+    assert sum(by_worker.values()) == 4 * REPORTS
