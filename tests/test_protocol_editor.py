@@ -234,6 +234,8 @@ def test_bad_input_is_refused_and_the_previous_version_stays_in_force(admin, org
     assert "Versie 1 blijft gelden." in page
     # Once in the list at the top, once at the fieldset of the category.
     assert page.count(message) == 2, page.count(message)
+    # The message at the top leads to the field.
+    assert f'href="#id_{next(iter(changes))}' in page
     assert versions(organisation) == 1
     # Everything typed is still there.
     assert 'value="Mijn toelichting"' in page

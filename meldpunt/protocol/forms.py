@@ -1,13 +1,15 @@
 """The protocol editor: one group of fields per accused category, checked as a whole.
 
+Labels use ``gettext_lazy as _`` (not ``_lazy``), so that makemessages extracts them.
+
 The fields only read what was sent; whether the rules make sense is decided
 by ``meldpunt.protocol.validation``, so the editor and any other caller
 refuse the same things with the same words.
 """
 
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.protocol import validation
@@ -34,8 +36,8 @@ def _days_field(label, help_text):
         label=label,
         help_text=help_text,
         error_messages={
-            "required": _lazy("Vul een aantal dagen in."),
-            "invalid": _lazy("Vul een heel aantal dagen in, in cijfers, bijvoorbeeld 7."),
+            "required": _("Vul een aantal dagen in."),
+            "invalid": _("Vul een heel aantal dagen in, in cijfers, bijvoorbeeld 7."),
         },
         # A text box, so that what was typed is shown again as typed when it is refused.
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": "4"}),
@@ -44,25 +46,21 @@ def _days_field(label, help_text):
 
 class RuleForm(NLDesignFormMixin, forms.Form):
     recipients = CodesField(
-        label=_lazy("Meteen naar"),
-        help_text=_lazy("Wie de melding krijgt zodra zij binnenkomt. De beschuldigde zelf krijgt haar nooit."),
+        label=_("Meteen naar"),
+        help_text=_("Wie de melding krijgt zodra zij binnenkomt. De beschuldigde zelf krijgt haar nooit."),
     )
     escalation = CodesField(
-        label=_lazy("Bij een verlopen termijn naar"),
-        help_text=_lazy("Wie het hoort als een termijn verloopt zonder dat de zaak verder is."),
+        label=_("Bij een verlopen termijn naar"),
+        help_text=_("Wie het hoort als een termijn verloopt zonder dat de zaak verder is."),
     )
     exclusions = CodesField(
-        label=_lazy("Nooit naar"),
+        label=_("Nooit naar"),
         required=False,
-        help_text=_lazy("Wie deze meldingen nooit krijgt, ook niet als plaatsvervanger."),
+        help_text=_("Wie deze meldingen nooit krijgt, ook niet als plaatsvervanger."),
     )
-    first_contact_days = _days_field(
-        _lazy("Eerste contact met de melder binnen (dagen)"), _lazy("Van 1 tot en met 365 dagen.")
-    )
-    assessment_days = _days_field(_lazy("Beoordeling binnen (dagen)"), _lazy("Van 1 tot en met 365 dagen."))
-    escalation_interval_days = _days_field(
-        _lazy("Daarna opnieuw escaleren na (dagen)"), _lazy("Van 1 tot en met 365 dagen.")
-    )
+    first_contact_days = _days_field(_("Eerste contact met de melder binnen (dagen)"), _("Van 1 tot en met 365 dagen."))
+    assessment_days = _days_field(_("Beoordeling binnen (dagen)"), _("Van 1 tot en met 365 dagen."))
+    escalation_interval_days = _days_field(_("Daarna opnieuw escaleren na (dagen)"), _("Van 1 tot en met 365 dagen."))
 
     def __init__(self, *args, category: str, **kwargs):
         super().__init__(*args, prefix=category, **kwargs)
@@ -153,23 +151,23 @@ class ProtocolForm:
 
 class ProtocolMetaForm(NLDesignFormMixin, forms.Form):
     note = forms.CharField(
-        label=_lazy("Toelichting bij deze wijziging"),
+        label=_("Toelichting bij deze wijziging"),
         max_length=500,
         required=False,
-        help_text=_lazy("Bijvoorbeeld: na het besluit van het college van 12 maart. Staat in de lijst van versies."),
-        error_messages={"max_length": _lazy("Houd de toelichting korter dan 500 tekens.")},
+        help_text=_("Bijvoorbeeld: na het besluit van het college van 12 maart. Staat in de lijst van versies."),
+        error_messages={"max_length": _("Houd de toelichting korter dan 500 tekens.")},
     )
     based_on = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class WhatIfForm(NLDesignFormMixin, forms.Form):
     persoon = forms.ModelChoiceField(
-        label=_lazy("Persoon uit het register"),
+        label=_("Persoon uit het register"),
         queryset=Person.objects.none(),
-        empty_label=_lazy("Kies een persoon"),
+        empty_label=_("Kies een persoon"),
         error_messages={
-            "required": _lazy("Kies een persoon."),
-            "invalid_choice": _lazy("Deze persoon staat niet in het register. Kies een persoon uit de lijst."),
+            "required": _("Kies een persoon."),
+            "invalid_choice": _("Deze persoon staat niet in het register. Kies een persoon uit de lijst."),
         },
     )
 
@@ -185,7 +183,7 @@ class WhatIfForm(NLDesignFormMixin, forms.Form):
         field.label_from_instance = lambda person: (
             f"{person.name} ({', '.join(sorted(current[person.pk]))})"
             if person.pk in current
-            else _("%(name)s (geen huidige functie)") % {"name": person.name}
+            else gettext("%(name)s (geen huidige functie)") % {"name": person.name}
         )
 
 

@@ -158,7 +158,7 @@ def routes_to_own_category(organisation, rules: list[dict]) -> list[Problem]:
         category = rule.get("category")
         for field in ("recipients", "escalation"):
             for code in _codes(rule, field):
-                if not isinstance(code, str) or category not in reached_categories(organisation, code):
+                if category not in reached_categories(organisation, code):
                     continue
                 if code.startswith(DEPUTY_OF):
                     message = _(
@@ -231,8 +231,8 @@ def deputy_cycles(organisation, rules: list[dict]) -> list[Problem]:
     """Deputy chains the protocol relies on must end somewhere.
 
     The registry refuses a new cycle (``Position.clean``), but data from an
-    older import can hold one. Routing would then go round in circles
-    without ever reaching a deputy outside the circle.
+    older import can hold one. Routing stops where the circle closes, so a
+    deputy outside it is never reached.
     """
     positions = {p.pk: p for p in Position.objects.filter(organisation=organisation)}
     starts = _named_positions(positions, rules)
@@ -288,8 +288,6 @@ def _named_positions(positions: dict, rules: list[dict]) -> set[int]:
     codes = {code for rule in rules for f in ("recipients", "escalation", "exclusions") for code in _codes(rule, f)}
     named = set()
     for code in codes:
-        if not isinstance(code, str):
-            continue
         if code.startswith(ROLE) or code.startswith(DEPUTY_OF):
             category = code.split(":", 1)[1]
             named |= {pk for pk, p in positions.items() if p.category == category}
