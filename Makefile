@@ -40,7 +40,17 @@ run: setup
 	@echo ""
 	@echo "Meldpunt runs on http://$(HOST):$(PORT)/  (public page: http://$(HOST):$(PORT)/voorbeeldstad/)"
 	@echo "Staff: http://$(HOST):$(PORT)/account/inloggen/   Stop with Ctrl+C."
-	$(VENV)/bin/gunicorn meldpunt.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60
+	@echo "A background worker (manage.py db_worker) sends the notifications; demo e-mails land as files in state/mail/."
+	@echo ""
+	@# The worker runs beside the server and stops with it (Ctrl+C, or kill of make, this shell or gunicorn).
+	@# Links in the e-mails point at this server unless MELDPUNT_BASE_URL says otherwise.
+	@export MELDPUNT_BASE_URL="$${MELDPUNT_BASE_URL:-http://$(HOST):$(PORT)}"; \
+	$(MANAGE) db_worker --interval 1 --no-reload & worker=$$!; \
+	$(VENV)/bin/gunicorn meldpunt.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 & server=$$!; \
+	trap 'stopped=1; kill $$server $$worker 2>/dev/null' INT TERM HUP; \
+	wait $$server; status=$$?; \
+	kill $$server $$worker 2>/dev/null; wait; \
+	if [ -n "$$stopped" ]; then exit 0; fi; exit $$status
 
 # Debian's chromium for the browser tests, when missing and we are root.
 chromium:
