@@ -4,9 +4,11 @@ from django import forms
 
 WIDGET_CLASSES = [
     (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
-    (forms.Select, "utrecht-select utrecht-select--html-select"),
-    (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input"),
+    # CheckboxSelectMultiple subclasses RadioSelect, which subclasses Select:
+    # the most specific widget comes first.
     (forms.CheckboxSelectMultiple, "utrecht-checkbox utrecht-checkbox--html-input"),
+    (forms.RadioSelect, "utrecht-radio-button utrecht-radio-button--html-input"),
+    (forms.Select, "utrecht-select utrecht-select--html-select"),
     (forms.CheckboxInput, "utrecht-checkbox utrecht-checkbox--html-input"),
     (forms.FileInput, "utrecht-textbox"),
     (forms.widgets.Input, "utrecht-textbox utrecht-textbox--html-input"),
@@ -26,5 +28,5 @@ class NLDesignFormMixin:
                 if isinstance(field.widget, widget_type):
                     field.widget.attrs.setdefault("class", css)
                     break
-            if field.help_text:
-                field.widget.attrs.setdefault("aria-describedby", f"id_{name}_help")
+            if field.help_text and isinstance(self.auto_id, str):
+                field.widget.attrs.setdefault("aria-describedby", (self.auto_id % self.add_prefix(name)) + "_help")

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry import csv_import
@@ -39,18 +39,18 @@ class PersonForm(NLDesignFormMixin, forms.ModelForm):
 
 class PositionForm(NLDesignFormMixin, forms.ModelForm):
     reports_to = PositionChoiceField(
-        label=_lazy("Rapporteert aan"),
+        label=gettext_lazy("Rapporteert aan"),
         queryset=Position.objects.none(),
         required=False,
-        empty_label=_lazy("(niemand)"),
-        help_text=_lazy("De functie die leiding geeft aan deze functie."),
+        empty_label=gettext_lazy("(niemand)"),
+        help_text=gettext_lazy("De functie die leiding geeft aan deze functie."),
     )
     deputy = PositionChoiceField(
-        label=_lazy("Plaatsvervanger"),
+        label=gettext_lazy("Plaatsvervanger"),
         queryset=Position.objects.none(),
         required=False,
-        empty_label=_lazy("(geen)"),
-        help_text=_lazy("De functie die deze functie waarneemt bij afwezigheid of een vacature."),
+        empty_label=gettext_lazy("(geen)"),
+        help_text=gettext_lazy("De functie die deze functie waarneemt bij afwezigheid of een vacature."),
     )
 
     class Meta:
@@ -63,7 +63,7 @@ class PositionForm(NLDesignFormMixin, forms.ModelForm):
         others = Position.objects.filter(organisation=organisation).order_by("title", "code")
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)
-        self.fields["category"].choices = [("", _lazy("Kies een categorie")), *Category.choices]
+        self.fields["category"].choices = [("", gettext_lazy("Kies een categorie")), *Category.choices]
         self.fields["reports_to"].queryset = others
         self.fields["deputy"].queryset = others
 
@@ -79,13 +79,13 @@ class PositionForm(NLDesignFormMixin, forms.ModelForm):
 
 
 class AppointmentForm(NLDesignFormMixin, forms.ModelForm):
-    person = PersonChoiceField(label=_lazy("Persoon"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=gettext_lazy("Persoon"), queryset=Person.objects.none())
 
     class Meta:
         model = Appointment
         fields = ["person", "start_date", "end_date"]
         widgets = {"start_date": date_input(), "end_date": date_input()}
-        help_texts = {"end_date": _lazy("Laat leeg als de benoeming doorloopt.")}
+        help_texts = {"end_date": gettext_lazy("Laat leeg als de benoeming doorloopt.")}
 
     def __init__(self, *args, position, **kwargs):
         super().__init__(*args, **kwargs)
@@ -98,7 +98,7 @@ class EndAppointmentForm(NLDesignFormMixin, forms.ModelForm):
         model = Appointment
         fields = ["end_date"]
         widgets = {"end_date": date_input()}
-        help_texts = {"end_date": _lazy("De laatste dag waarop deze persoon de functie bekleedt.")}
+        help_texts = {"end_date": gettext_lazy("De laatste dag waarop deze persoon de functie bekleedt.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -107,9 +107,9 @@ class EndAppointmentForm(NLDesignFormMixin, forms.ModelForm):
 
 class ImportForm(NLDesignFormMixin, forms.Form):
     file = forms.FileField(
-        label=_lazy("CSV-bestand"),
+        label=gettext_lazy("CSV-bestand"),
         allow_empty_file=True,
-        help_text=_lazy("UTF-8, gescheiden door komma's of puntkomma's, met een kopregel. Hoogstens 2 MB."),
+        help_text=gettext_lazy("UTF-8, gescheiden door komma's of puntkomma's, met een kopregel. Hoogstens 2 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 

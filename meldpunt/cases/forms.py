@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from meldpunt.cases import validators
 from meldpunt.cases.actions import ReportInput, SubjectInput
@@ -29,58 +29,60 @@ class MultipleFileField(forms.FileField):
 
 class ReportForm(NLDesignFormMixin, forms.Form):
     relation = forms.ChoiceField(
-        label=_lazy("Wat is uw relatie tot de organisatie?"), choices=Relation.choices, widget=forms.RadioSelect
+        label=gettext_lazy("Wat is uw relatie tot de organisatie?"), choices=Relation.choices, widget=forms.RadioSelect
     )
     anonymous = forms.TypedChoiceField(
-        label=_lazy("Wilt u anoniem blijven?"),
-        choices=[("ja", _lazy("Ja, ik meld anoniem")), ("nee", _lazy("Nee, ik geef mijn naam"))],
+        label=gettext_lazy("Wilt u anoniem blijven?"),
+        choices=[("ja", gettext_lazy("Ja, ik meld anoniem")), ("nee", gettext_lazy("Nee, ik geef mijn naam"))],
         coerce=lambda value: value == "ja",
         widget=forms.RadioSelect,
         initial="ja",
     )
-    name = forms.CharField(label=_lazy("Uw naam"), required=False, max_length=validators.MAX_SHORT)
-    email = forms.EmailField(label=_lazy("Uw e-mailadres"), required=False, max_length=validators.MAX_SHORT)
-    phone = forms.CharField(label=_lazy("Uw telefoonnummer"), required=False, max_length=40)
-    search = forms.CharField(label=_lazy("Zoek op naam of functie"), required=False, max_length=validators.MAX_SHORT)
+    name = forms.CharField(label=gettext_lazy("Uw naam"), required=False, max_length=validators.MAX_SHORT)
+    email = forms.EmailField(label=gettext_lazy("Uw e-mailadres"), required=False, max_length=validators.MAX_SHORT)
+    phone = forms.CharField(label=gettext_lazy("Uw telefoonnummer"), required=False, max_length=40)
+    search = forms.CharField(
+        label=gettext_lazy("Zoek op naam of functie"), required=False, max_length=validators.MAX_SHORT
+    )
     description = forms.CharField(
-        label=_lazy("Wat is er gebeurd?"),
+        label=gettext_lazy("Wat is er gebeurd?"),
         widget=forms.Textarea(attrs={"rows": 10}),
         max_length=validators.MAX_TEXT,
-        help_text=_lazy("Schrijf het in uw eigen woorden. Wat gebeurde er, waar, en hoe vaak?"),
+        help_text=gettext_lazy("Schrijf het in uw eigen woorden. Wat gebeurde er, waar, en hoe vaak?"),
     )
     period_start = forms.DateField(
-        label=_lazy("Wanneer begon het?"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Wanneer begon het?"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     period_end = forms.DateField(
-        label=_lazy("Tot wanneer duurde het?"),
+        label=gettext_lazy("Tot wanneer duurde het?"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_lazy("Laat leeg bij één datum of als het nog doorgaat."),
+        help_text=gettext_lazy("Laat leeg bij één datum of als het nog doorgaat."),
     )
     contact_context = forms.ChoiceField(
-        label=_lazy("Hoe kwam het contact tot stand?"),
-        choices=[("", _lazy("Kies, als u wilt"))] + list(ContactContext.choices),
+        label=gettext_lazy("Hoe kwam het contact tot stand?"),
+        choices=[("", gettext_lazy("Kies, als u wilt"))] + list(ContactContext.choices),
         required=False,
     )
     told_before = forms.ChoiceField(
-        label=_lazy("Heeft u dit eerder aan iemand verteld of gemeld?"),
+        label=gettext_lazy("Heeft u dit eerder aan iemand verteld of gemeld?"),
         choices=ToldBefore.choices,
         widget=forms.RadioSelect,
         initial="nee",
     )
     told_before_details = forms.CharField(
-        label=_lazy("Aan wie, en wanneer?"),
+        label=gettext_lazy("Aan wie, en wanneer?"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     wishes = forms.MultipleChoiceField(
-        label=_lazy("Wat wilt u dat er gebeurt?"),
+        label=gettext_lazy("Wat wilt u dat er gebeurt?"),
         choices=Wish.choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _lazy("Kies minstens één wens. U kunt later van gedachten veranderen.")},
+        error_messages={"required": gettext_lazy("Kies minstens één wens. U kunt later van gedachten veranderen.")},
     )
-    files = MultipleFileField(label=_lazy("Bijlagen"), required=False)
+    files = MultipleFileField(label=gettext_lazy("Bijlagen"), required=False)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,9 +186,11 @@ class StaffReportForm(ReportForm):
     """A handler registers a report received by phone, letter or in person,
     or a signal they picked up themselves."""
 
-    kind = forms.ChoiceField(label=_lazy("Soort"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.MELDING)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Soort"), choices=Kind.choices, widget=forms.RadioSelect, initial=Kind.MELDING
+    )
     channel = forms.ChoiceField(
-        label=_lazy("Hoe kwam het binnen?"),
+        label=gettext_lazy("Hoe kwam het binnen?"),
         choices=[c for c in Channel.choices if c[0] != Channel.ONLINE],
         initial=Channel.TELEFOON,
     )
@@ -202,30 +206,30 @@ class StaffReportForm(ReportForm):
 
 class MessageForm(NLDesignFormMixin, forms.Form):
     body = forms.CharField(
-        label=_lazy("Uw bericht"), widget=forms.Textarea(attrs={"rows": 5}), max_length=validators.MAX_TEXT
+        label=gettext_lazy("Uw bericht"), widget=forms.Textarea(attrs={"rows": 5}), max_length=validators.MAX_TEXT
     )
-    files = MultipleFileField(label=_lazy("Bijlagen"), required=False)
+    files = MultipleFileField(label=gettext_lazy("Bijlagen"), required=False)
 
 
 class ReceiptForm(NLDesignFormMixin, forms.Form):
     code = forms.CharField(
-        label=_lazy("Uw ontvangstcode"),
+        label=gettext_lazy("Uw ontvangstcode"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
-        help_text=_lazy("24 cijfers. Spaties en streepjes mogen."),
+        help_text=gettext_lazy("24 cijfers. Spaties en streepjes mogen."),
     )
 
 
 class SubjectForm(NLDesignFormMixin, forms.Form):
     """A handler names another person in a case (re-classification)."""
 
-    person = forms.ModelChoiceField(label=_lazy("Persoon uit het register"), queryset=None)
-    role = forms.ChoiceField(label=_lazy("Rol"), choices=SubjectLink.Role.choices)
+    person = forms.ModelChoiceField(label=gettext_lazy("Persoon uit het register"), queryset=None)
+    role = forms.ChoiceField(label=gettext_lazy("Rol"), choices=SubjectLink.Role.choices)
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = Person.objects.filter(organisation=organisation)
-        self.fields["person"].error_messages["invalid_choice"] = _lazy(
+        self.fields["person"].error_messages["invalid_choice"] = gettext_lazy(
             "Deze persoon staat niet in het register van deze organisatie."
         )
 

@@ -12,11 +12,11 @@ from meldpunt.registry.models import Category
 def recipient_choices() -> list[tuple[str, str]]:
     """Every recipient code a rule can use, with its plain name."""
     labels = dict(Category.choices)
+    labels[Category.BEHANDELAAR] = _("Integriteitsbureau")
     roles = [
         (ROLE + c, labels[c])
         for c in ("burgemeester", "gemeentesecretaris", "griffier", "behandelaar", "directeur", "vertrouwenspersoon")
     ]
-    roles[3] = (ROLE + "behandelaar", _("Integriteitsbureau"))
     return roles + [
         (DEPUTY_OF + "burgemeester", _("Locoburgemeester (plaatsvervanger van de burgemeester)")),
         (DEPUTY_OF + "gemeentesecretaris", _("Plaatsvervanger van de gemeentesecretaris")),
@@ -32,7 +32,12 @@ def exclusion_choices() -> list[tuple[str, str]]:
 
 
 def describe(code: str) -> str:
-    return dict(recipient_choices() + exclusion_choices()).get(code, code)
+    return str(dict(recipient_choices() + exclusion_choices()).get(code, code))
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: lower-case first letter, proper nouns kept."""
+    return label[:1].lower() + label[1:]
 
 
 def current_version(organisation) -> ProtocolVersion:
@@ -81,16 +86,18 @@ def summary(version: ProtocolVersion) -> list[str]:
     labels = dict(AccusedCategory.choices)
     lines = []
     for rule in version.rules.all():
-        recipients = ", ".join(describe(c).lower() for c in rule.recipients)
+        recipients = ", ".join(_in_sentence(describe(c)) for c in rule.recipients)
         line = _("Een melding over een %(who)s gaat meteen naar: %(to)s.") % {
             "who": labels.get(rule.category, rule.category).lower(),
             "to": recipients,
         }
         if rule.escalation:
             line += " " + _("Verloopt een termijn, dan gaat zij naar: %(to)s.") % {
-                "to": ", ".join(describe(c).lower() for c in rule.escalation)
+                "to": ", ".join(_in_sentence(describe(c)) for c in rule.escalation)
             }
         if rule.exclusions:
-            line += " " + _("Nooit naar: %(who)s.") % {"who": ", ".join(describe(c).lower() for c in rule.exclusions)}
+            line += " " + _("Nooit naar: %(who)s.") % {
+                "who": ", ".join(_in_sentence(describe(c)) for c in rule.exclusions)
+            }
         lines.append(line)
     return lines
