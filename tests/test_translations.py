@@ -250,6 +250,23 @@ def test_dutch_stays_the_default(client, compiled_english, organisation):
 
 
 def test_report_form_labels_in_english(english, organisation):
+    """The labels come from the form class (gettext_lazy), not from the template."""
     text = page_text(english.get(f"/{ORG}/melden/"))
-    for dutch in ["Wat is uw relatie tot de organisatie?", "Wilt u anoniem blijven?", "Uw naam"]:
+    for shown in [
+        "What is your relation to the organisation?",
+        "Do you want to stay anonymous?",
+        "Yes, I am reporting anonymously",
+        "Your name",
+        "Search by name or position",
+        "What would you like to happen?",
+    ]:
+        assert shown in text, shown
+    for dutch in [
+        "Wat is uw relatie tot de organisatie?",
+        "Wilt u anoniem blijven?",
+        "Ja, ik meld anoniem",
+        "Uw naam",
+        "Zoek op naam of functie",
+        "Wat wilt u dat er gebeurt?",
+    ]:
         assert dutch not in text, dutch
