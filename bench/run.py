@@ -21,6 +21,10 @@ What it measures:
 
 It prints a table and writes JSON to ``bench/results/receipts-<timestamp>.json``
 and ``bench/results/latest.json``. The whole run takes about a minute.
+
+Afterwards it runs ``bench/notifications.py`` (seconds from a submitted
+report to its notification e-mails, with a real ``db_worker``) in its own
+process, since that one sets up its own temporary database.
 """
 
 import datetime
@@ -29,6 +33,7 @@ import os
 import platform
 import secrets
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -428,3 +433,5 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+    print()
+    sys.exit(subprocess.call([sys.executable, str(BASE_DIR / "bench" / "notifications.py")]))  # noqa: S603
