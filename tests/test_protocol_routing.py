@@ -235,3 +235,27 @@ def test_routing_is_audited(organisation, person):
     event = AuditEvent.objects.get(action="case.routed", case_reference=case.reference)
     assert event.detail["protocol"] == 1
     assert set(event.detail["recipients"]) == {person("Marieke van Dalen").pk, person("Willem Jacobs").pk}
+
+
+@pytest.mark.django_db
+def test_a_report_in_english_is_explained_to_staff_in_dutch(client, organisation, person):
+    client.cookies["django_language"] = "en"
+    client.post(
+        "/voorbeeldstad/melden/",
+        {
+            "action": "verstuur",
+            "relation": "inwoner",
+            "anonymous": "ja",
+            "description": "He sent me messages.",
+            "told_before": "nee",
+            "wishes": ["gehoord"],
+            f"persoon_{person('Henk Bosman').pk}": "beschuldigde",
+        },
+    )
+    from meldpunt.cases.models import Case
+
+    case = Case.objects.get()
+    explanations = {r.explanation for r in case.routing_decisions.first().recipients.all()}
+    assert "Burgemeester: protocol v1, regel 'wethouder'" in explanations
+    # The reporter's own acknowledgement is in English.
+    assert "received" in case.messages.get().body

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
@@ -100,11 +101,11 @@ def acknowledgement_text(case: Case) -> str:
         "Wilt u eerst met iemand praten? De vertrouwenspersoon luistert en denkt met u mee, "
         "zonder dat er iets gebeurt wat u niet wilt."
     ) % {
-        "received": timezone.localtime(case.received_at).strftime("%d-%m-%Y %H:%M"),
+        "received": date_format(timezone.localtime(case.received_at), "DATETIME_FORMAT"),
         "office": case.organisation.integrity_office_name,
         "organisation": case.organisation.name,
-        "ack": timezone.localtime(case.acknowledgement_due).strftime("%d-%m-%Y"),
-        "feedback": timezone.localtime(case.feedback_due).strftime("%d-%m-%Y"),
+        "ack": date_format(timezone.localtime(case.acknowledgement_due), "DATE_FORMAT"),
+        "feedback": date_format(timezone.localtime(case.feedback_due), "DATE_FORMAT"),
     }
 
 

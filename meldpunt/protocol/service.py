@@ -7,7 +7,8 @@ together with the change, or not at all.
 
 import datetime
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import record
@@ -29,6 +30,13 @@ def _period(case) -> tuple[datetime.date, datetime.date]:
 
 
 def route_case(case, *, trigger: str, actor: str) -> RoutingDecision:
+    # The explanations and notifications are stored for staff, so they are
+    # written in the installation's language, not the reporter's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _route_case(case, trigger=trigger, actor=actor)
+
+
+def _route_case(case, *, trigger: str, actor: str) -> RoutingDecision:
     organisation = case.organisation
     version = current_version(organisation)
     named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in case.subjects.all()]

@@ -9,6 +9,7 @@ organisation, so matching in Python is fast and needs no search index.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process, utils
 
 from meldpunt.registry.models import Appointment, Person, today
@@ -30,7 +31,7 @@ def describe_appointment(appointment: Appointment, day) -> str:
     if position.portfolio:
         label += f" ({position.portfolio})"
     if appointment.end_date and appointment.end_date < day:
-        label += f", tot {appointment.end_date:%Y}"
+        label = _("%(position)s, tot %(year)s") % {"position": label, "year": appointment.end_date.year}
     return label
 
 
