@@ -9,6 +9,7 @@ its own transactions and checks for stale connections, which a test wrapped
 in one transaction does not allow, so these tests use ``transactional_db``.
 """
 
+import datetime
 import signal
 
 import pytest
@@ -167,3 +168,32 @@ def test_notifications_page_lists_case_for_burgemeester_not_for_wethouder(organi
     wethouder = verified_client("wethouder").get(url)
     assert wethouder.status_code == 200
     assert case.reference not in wethouder.content.decode()
+
+
+def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, person):
+    case = submit_about_wethouder(organisation, person)
+    an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    Notification.objects.filter(case=case).update(created_at=an_hour_ago)
+    # One task was claimed by a worker that then died; the other is still waiting.
+    dead, waiting = DBTaskResult.objects.order_by("enqueued_at")
+    DBTaskResult.objects.filter(pk=dead.pk).update(status="RUNNING", started_at=an_hour_ago)
+
+    call_command("resend_notifications", verbosity=0)
+    assert DBTaskResult.objects.filter(status="READY").count() == 2  # the waiting one, and one new
+    call_command("resend_notifications", verbosity=0)
+    assert DBTaskResult.objects.filter(status="READY").count() == 2  # nothing piles up
+
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "m.vandalen@voorbeeldstad.example",
+        "w.jacobs@voorbeeldstad.example",
+    ]
+    assert not Notification.objects.filter(case=case, emailed_at__isnull=True).exists()
+    call_command("resend_notifications", verbosity=0)
+    assert not DBTaskResult.objects.filter(status="READY").exists()
+
+
+def test_recent_unsent_notifications_are_left_to_their_task(organisation, person):
+    submit_about_wethouder(organisation, person)
+    call_command("resend_notifications", verbosity=0)
+    assert DBTaskResult.objects.count() == 2

@@ -14,6 +14,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,3 +96,32 @@ def send_email(notification_id: int, attempt: int = 1) -> str:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return "sent"
+
+
+def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
+    """Queue a new e-mail task for every notification that should have gone out but has
+    no live task: its worker died mid-send (the task stays RUNNING), or every retry failed.
+
+    Safe to run at any time and from several machines: ``send_email`` sends at most once.
+    Returns the notification ids queued again.
+    """
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = timezone.now() - older_than
+    unsent = set(
+        Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
+        .exclude(person__email="")
+        .values_list("pk", flat=True)
+    )
+    if not unsent:
+        return []
+    live = DBTaskResult.objects.filter(task_path=send_email.module_path).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gt=cutoff)
+    )
+    pending = {row["args"][0] for row in live.values_list("args_kwargs", flat=True) if row.get("args")}
+    queued = sorted(unsent - pending)
+    for notification_id in queued:
+        send_email.enqueue(notification_id)
+    if queued:
+        logger.warning("queued %s unsent notification e-mail(s) again", len(queued))
+    return queued
