@@ -173,6 +173,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = STATE_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.get_str("EMAIL_FROM", "meldpunt@localhost")
+# A hanging mail server must not hold a worker (and, on SQLite, the write lock) for long.
+EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 10, minimum=1)
 # Where staff open Meldpunt; used for the links in notification e-mails.
 BASE_URL = env.get_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
