@@ -197,3 +197,19 @@ def test_recent_unsent_notifications_are_left_to_their_task(organisation, person
     submit_about_wethouder(organisation, person)
     call_command("resend_notifications", verbosity=0)
     assert DBTaskResult.objects.count() == 2
+
+
+def test_an_email_queued_before_reclassification_is_not_sent_to_the_newly_excluded(organisation, person):
+    """Tried: the burgemeester is named in the case after her e-mail was queued."""
+    from django.contrib.auth import get_user_model
+
+    from meldpunt.cases.actions import SubjectInput, add_subject
+
+    case, _ = report_about(organisation, person("Pieter de Groot"))
+    mayor = person("Marieke van Dalen")
+    handler = get_user_model().objects.get(username="behandelaar1")
+    add_subject(case, SubjectInput(role="beschuldigde", person=mayor), staff_user=handler)
+    run_worker()
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert mayor.email not in recipients
+    assert "w.jacobs@voorbeeldstad.example" in recipients

@@ -184,7 +184,7 @@ REFUSALS = {
     ),
     "wethouder to the wethouders": (
         {"wethouder-recipients": ["role:burgemeester", "role:wethouder"]},
-        "Een melding over een wethouder mag niet naar 'Wethouder'",
+        "Een melding over een wethouder mag niet naar 'Alle wethouders'",
     ),
     "burgemeester to the burgemeester": (
         {"burgemeester-recipients": ["role:burgemeester", "role:gemeentesecretaris"]},

@@ -95,8 +95,9 @@ def _sealed_message(case: Case, key: CaseKey, author: str, body: str, now, staff
 
 def acknowledgement_text(case: Case) -> str:
     return _(
-        "Wij hebben uw melding goed ontvangen op %(received)s. Alleen de behandelaars van het %(office)s "
-        "van %(organisation)s lezen haar. Binnen 7 dagen (uiterlijk %(ack)s) neemt een behandelaar via dit "
+        "Wij hebben uw melding goed ontvangen op %(received)s. De behandelaars van het %(office)s "
+        "van %(organisation)s lezen haar, en volgens het protocol ook wie verantwoordelijk is voor de persoon "
+        "over wie u meldt; nooit die persoon zelf. Binnen 7 dagen (uiterlijk %(ack)s) neemt een behandelaar via dit "
         "postvak contact met u op. Uiterlijk %(feedback)s hoort u wat er met uw melding is gedaan. "
         "Wilt u eerst met iemand praten? De vertrouwenspersoon luistert en denkt met u mee, "
         "zonder dat er iets gebeurt wat u niet wilt."

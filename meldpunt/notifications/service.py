@@ -59,6 +59,13 @@ def email_text(notification: Notification) -> tuple[str, str]:
     return subject, heading + "\n\n" + body
 
 
+def still_allowed(notification: Notification) -> bool:
+    from meldpunt.cases.access import without_excluded
+    from meldpunt.cases.models import Case
+
+    return without_excluded(Case.objects.filter(pk=notification.case_id), notification.person).exists()
+
+
 @task()
 def send_email(notification_id: int, attempt: int = 1) -> str:
     with transaction.atomic():
@@ -74,6 +81,9 @@ def send_email(notification_id: int, attempt: int = 1) -> str:
             return "already sent"
         if not notification.person.email:
             return "no address"
+        if notification.case is not None and not still_allowed(notification):
+            # Re-classified since it was queued: this person is now excluded.
+            return "recipient excluded"
         subject, body = email_text(notification)
         try:
             EmailMessage(

@@ -26,9 +26,17 @@ def recipient_choices() -> list[tuple[str, str]]:
 
 
 def exclusion_choices() -> list[tuple[str, str]]:
-    return [(DIRECT_MANAGER, _("De directe leidinggevende van de beschuldigde"))] + [
-        (code, label) for code, label in recipient_choices() if code != EXTERNAL
+    """Who a rule can keep away: anyone a recipient code names, the accused's
+    own manager, and whole groups such as all wethouders (so that a deputy
+    chain never reaches a colleague of the accused)."""
+    groups = [
+        (ROLE + "wethouder", _("Alle wethouders")),
+        (ROLE + "raadslid", _("Alle raadsleden")),
+        (ROLE + "manager", _("Alle managers")),
+        (ROLE + "medewerker", _("Alle medewerkers")),
     ]
+    recipients = [(code, label) for code, label in recipient_choices() if code != EXTERNAL]
+    return [(DIRECT_MANAGER, _("De directe leidinggevende van de beschuldigde"))] + recipients + groups
 
 
 def describe(code: str) -> str:
