@@ -160,6 +160,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # An oversized file is cut off at the limit and refused with a message.
 FILE_UPLOAD_HANDLERS = ["meldpunt.uploads.BoundedMemoryUploadHandler"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form fields, without files
+# Each file is cut off at ATTACHMENT_MAX_BYTES, so this bounds a request's memory.
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # E-mail: SMTP in production, a folder of files in the demo.
 EMAIL_HOST = env.get_str("EMAIL_HOST", "")

@@ -127,3 +127,15 @@ def test_handler_reads_are_audited(case):
     verified_client("behandelaar1").get(f"/behandelen/zaak/{case.reference}/")
     event = AuditEvent.objects.filter(action="case.read", case_reference=case.reference).get()
     assert event.actor == "staff:behandelaar1"
+
+
+@pytest.mark.django_db
+def test_the_case_audit_trail_follows_the_case_access_rule(case, organisation, person):
+    handler = verified_client("behandelaar1")
+    handler.get(f"/behandelen/zaak/{case.reference}/")
+    page = handler.get(f"/behandelen/zaak/{case.reference}/logboek/").content.decode()
+    assert "case.created" in page and "case.routed" in page and "staff:behandelaar1" in page
+    # The accused, and staff outside the route, get "not found"; recipients read the case, not its trail.
+    assert verified_client("wethouder").get(f"/behandelen/zaak/{case.reference}/logboek/").status_code == 404
+    assert verified_client("beheerder").get(f"/behandelen/zaak/{case.reference}/logboek/").status_code == 404
+    assert verified_client("burgemeester").get(f"/behandelen/zaak/{case.reference}/logboek/").status_code == 403

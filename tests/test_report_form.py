@@ -273,3 +273,14 @@ def test_a_file_far_over_the_limit_is_refused_not_dropped(client, organisation, 
     assert response.status_code == 400
     assert "is te groot" in response.content.decode()
     assert nothing_stored()
+
+
+@pytest.mark.django_db
+def test_a_flood_of_files_is_refused_before_it_fills_memory(client, organisation):
+    """Tried: 20 files in one request (the form allows 5)."""
+    client.raise_request_exception = False
+    files = [SimpleUploadedFile(f"b{i}.pdf", PDF) for i in range(20)]
+    response = client.post(URL, valid(files=files))
+    assert response.status_code == 400
+    assert "Er is niets opgeslagen" in response.content.decode()
+    assert nothing_stored()

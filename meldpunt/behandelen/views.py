@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user
+from meldpunt.audit.models import AuditEvent
 from meldpunt.cases import actions
 from meldpunt.cases.access import access_case, cases_visible_to, may_handle, may_register_cases
 from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
@@ -148,3 +149,14 @@ def notifications(request):
     unread = list(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
     mine.filter(pk__in=unread).update(read_at=timezone.now())
     return render(request, "behandelen/notifications.html", {"notifications": mine[:200], "unread": set(unread)})
+
+
+@staff_required
+def case_log(request, reference):
+    """The audit trail of one case: who did what, when. Same access rule as the case."""
+    case = access_case(request.staff, reference)
+    if not may_handle(request.staff):
+        raise PermissionDenied
+    actions.record_read(request.user, case, what="audit-trail")
+    events = AuditEvent.objects.filter(organisation_id_ref=case.organisation_id, case_reference=case.reference)
+    return render(request, "behandelen/case_log.html", {"case": case, "events": events.order_by("seq")})
