@@ -213,3 +213,19 @@ def test_an_email_queued_before_reclassification_is_not_sent_to_the_newly_exclud
     recipients = {address for message in mail.outbox for address in message.to}
     assert mayor.email not in recipients
     assert "w.jacobs@voorbeeldstad.example" in recipients
+
+
+def test_resend_does_not_keep_queuing_for_someone_excluded_since(organisation, person):
+    from django.contrib.auth import get_user_model
+
+    from meldpunt.cases.actions import SubjectInput, add_subject
+    from meldpunt.notifications.service import requeue_unsent
+
+    case, _ = report_about(organisation, person("Pieter de Groot"))
+    mayor = person("Marieke van Dalen")
+    handler = get_user_model().objects.get(username="behandelaar1")
+    add_subject(case, SubjectInput(role="beschuldigde", person=mayor), staff_user=handler)
+    run_worker()
+    assert Notification.objects.get(person=mayor, case=case).emailed_at is None
+    requeued = requeue_unsent(datetime.timedelta(0))
+    assert Notification.objects.get(person=mayor, case=case).pk not in requeued

@@ -129,7 +129,9 @@ def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
         Q(status="READY") | Q(status="RUNNING", started_at__gt=cutoff)
     )
     pending = {row["args"][0] for row in live.values_list("args_kwargs", flat=True) if row.get("args")}
-    queued = sorted(unsent - pending)
+    candidates = Notification.objects.filter(pk__in=unsent - pending).select_related("person")
+    # A recipient excluded since (re-classification) is never e-mailed; do not keep queuing them.
+    queued = sorted(n.pk for n in candidates if n.case_id is None or still_allowed(n))
     for notification_id in queued:
         send_email.enqueue(notification_id)
     if queued:
