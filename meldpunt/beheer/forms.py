@@ -1,12 +1,13 @@
 """Forms for the registry pages. Every choice is limited to the admin's own organisation."""
 
 from django import forms
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry import csv_import
-from meldpunt.registry.models import Appointment, Category, Person, Position
+from meldpunt.registry.models import Appointment, Category, Conflict, Person, Position, today
 
 
 def date_input():
@@ -123,3 +124,64 @@ class ImportForm(NLDesignFormMixin, forms.Form):
                 )
             )
         return upload.read()
+
+
+class RegistryPersonField(forms.ModelChoiceField):
+    """A person of the organisation, shown with what they do today so that
+    two people with the same name can be told apart."""
+
+    def label_from_instance(self, obj):
+        titles = [a.position.title for a in getattr(obj, "current_appointments", [])]
+        return f"{obj.name} ({', '.join(titles)})" if titles else obj.name
+
+
+def _person_field(label):
+    return RegistryPersonField(
+        label=label,
+        queryset=Person.objects.none(),
+        empty_label=gettext_lazy("Kies een persoon"),
+        error_messages={
+            "required": gettext_lazy("Kies een persoon."),
+            # Also what someone gets who posts a person of another organisation.
+            "invalid_choice": gettext_lazy("Kies een persoon uit het register van uw organisatie."),
+        },
+    )
+
+
+class ConflictForm(NLDesignFormMixin, forms.Form):
+    person = _person_field(gettext_lazy("Eerste persoon"))
+    other = _person_field(gettext_lazy("Tweede persoon"))
+    reason = forms.CharField(
+        label=gettext_lazy("Reden"),
+        max_length=200,
+        help_text=gettext_lazy(
+            "Kort en zakelijk, bijvoorbeeld: partners, familie, zakelijke relatie. "
+            "Alleen functioneel beheerders zien de reden."
+        ),
+        error_messages={
+            "required": gettext_lazy("Geef een reden op, bijvoorbeeld: partners, familie of zakelijke relatie."),
+        },
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = Appointment.objects.filter(Appointment.held_on(today())).select_related("position")
+        people = Person.objects.filter(organisation=organisation).prefetch_related(
+            Prefetch("appointments", queryset=current, to_attr="current_appointments")
+        )
+        self.fields["person"].queryset = people
+        self.fields["other"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        person, other = cleaned.get("person"), cleaned.get("other")
+        if person is None or other is None:
+            return cleaned
+        if person == other:
+            self.add_error("other", _("Kies twee verschillende personen."))
+        elif Conflict.objects.filter(Q(person=person, other=other) | Q(person=other, other=person)).exists():
+            raise forms.ValidationError(
+                _("Voor %(a)s en %(b)s is al een belangenverstrengeling vastgelegd.")
+                % {"a": person.name, "b": other.name}
+            )
+        return cleaned

@@ -1,10 +1,12 @@
-"""The functional admin's pages: the registry of people and positions. No case content here.
+"""The functional admin's pages: the registry of people and positions, and
+the conflicts of interest between people. No case content here.
 
 Every query is scoped to ``request.organisation``; another organisation's
-people, positions and appointments do not exist here (404).
+people, positions, appointments and conflicts do not exist here (404).
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -13,9 +15,16 @@ from django.utils.translation import gettext as _
 
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user, record
-from meldpunt.beheer.forms import AppointmentForm, EndAppointmentForm, ImportForm, PersonForm, PositionForm
-from meldpunt.registry import csv_import
-from meldpunt.registry.models import Appointment, Category, Person, Position, today
+from meldpunt.beheer.forms import (
+    AppointmentForm,
+    ConflictForm,
+    EndAppointmentForm,
+    ImportForm,
+    PersonForm,
+    PositionForm,
+)
+from meldpunt.registry import actions, csv_import
+from meldpunt.registry.models import Appointment, Category, Conflict, Person, Position, today
 
 admin_required = staff_required(registry_admin=True)
 
@@ -161,3 +170,56 @@ def import_example(request):
     response = HttpResponse("\ufeff" + csv_import.example_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="voorbeeld-register.csv"'
     return response
+
+
+# Conflicts of interest --------------------------------------------------------------------------------
+
+
+def _conflicts(organisation):
+    return Conflict.objects.filter(person__organisation=organisation).select_related("person", "other")
+
+
+@admin_required
+def conflicts(request):
+    context = {"conflicts": _conflicts(request.organisation).order_by("person__name", "other__name", "pk")}
+    return render(request, "beheer/conflicts.html", context)
+
+
+@admin_required
+def conflict_add(request):
+    form = ConflictForm(_posted(request), organisation=request.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.add_conflict(
+                request.organisation, data["person"], data["other"], data["reason"], staff_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            # The same message whether or not open cases named either person:
+            # the admin does not learn that a case about someone exists.
+            messages.success(
+                request,
+                _(
+                    "De belangenverstrengeling tussen %(a)s en %(b)s is vastgelegd. Lopende zaken over een van "
+                    "beiden zijn zo nodig opnieuw ingedeeld volgens het protocol."
+                )
+                % {"a": data["person"].name, "b": data["other"].name},
+            )
+            return redirect("beheer:conflicts")
+    return _render_form(request, "beheer/conflict_form.html", {}, form)
+
+
+@admin_required
+def conflict_remove(request, pk):
+    conflict = get_object_or_404(_conflicts(request.organisation), pk=pk)
+    if request.method == "POST":
+        actions.remove_conflict(conflict, staff_user=request.user)
+        messages.success(
+            request,
+            _("De belangenverstrengeling tussen %(a)s en %(b)s is verwijderd.")
+            % {"a": conflict.person.name, "b": conflict.other.name},
+        )
+        return redirect("beheer:conflicts")
+    return render(request, "beheer/conflict_remove.html", {"conflict": conflict})

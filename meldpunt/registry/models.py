@@ -9,7 +9,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -165,9 +166,24 @@ class Conflict(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts_out")
     other = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts_in")
     reason = models.CharField(_("reden"), max_length=200)
+    # Empty for conflicts registered before this field existed.
+    created_at = models.DateTimeField(_("vastgelegd op"), null=True, blank=True, default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["person", "other"], name="conflict_unique")]
+        constraints = [
+            # One row per pair, whichever way round it was entered.
+            models.UniqueConstraint(
+                Least("person", "other"),
+                Greatest("person", "other"),
+                name="conflict_pair_unique",
+                violation_error_message=_("Voor deze twee personen is al een belangenverstrengeling vastgelegd."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(person=F("other")),
+                name="conflict_two_people",
+                violation_error_message=_("Kies twee verschillende personen."),
+            ),
+        ]
         verbose_name = _("belangenverstrengeling")
         verbose_name_plural = _("belangenverstrengelingen")
 
@@ -175,8 +191,7 @@ class Conflict(models.Model):
         return f"{self.person} ↔ {self.other}"
 
     def clean(self):
-        if self.person_id and self.person_id == self.other_id:
-            raise ValidationError(_("Kies twee verschillende personen."))
+        # Two different people, and one row per pair: see the constraints.
         if self.person_id and self.other_id and self.person.organisation_id != self.other.organisation_id:
             raise ValidationError(_("Beide personen moeten bij dezelfde organisatie horen."))
 
