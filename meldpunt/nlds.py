@@ -1,6 +1,7 @@
 """Give Django form widgets the NL Design System (Utrecht) component classes."""
 
 from django import forms
+from django.conf import settings
 
 WIDGET_CLASSES = [
     (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
@@ -30,3 +31,8 @@ class NLDesignFormMixin:
                     break
             if field.help_text and isinstance(self.auto_id, str):
                 field.widget.attrs.setdefault("aria-describedby", (self.auto_id % self.add_prefix(name)) + "_help")
+
+
+def theme(request) -> dict:
+    """Template context: which theme stylesheet and class the pages use (settings.THEME_*)."""
+    return {"theme_css": settings.THEME_CSS, "theme_class": settings.THEME_CLASS}

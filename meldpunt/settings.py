@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "meldpunt.nlds.theme",
             ],
         },
     },
@@ -149,6 +150,15 @@ STATICFILES_DIRS = [
     ("nlds/utrecht", BASE_DIR / "node_modules" / "@utrecht" / "component-library-css" / "dist"),
     ("nlds/theme", BASE_DIR / "node_modules" / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist"),
 ]
+# The NL Design System theme: a CSS file with design tokens (served by
+# Meldpunt, from STATICFILES_DIRS or MELDPUNT_THEME_DIR) and the class that
+# switches it on. An organisation swaps in its own theme here, not in templates.
+THEME_DIR = env.get_str("THEME_DIR", "")
+if THEME_DIR:
+    STATICFILES_DIRS.append(("theme", Path(THEME_DIR)))
+THEME_CSS = env.get_str("THEME_CSS", "nlds/theme/theme.css")
+THEME_CLASS = env.get_str("THEME_CLASS", "voorbeeld-theme")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

@@ -119,3 +119,13 @@ def test_production_cookie_settings(monkeypatch):
         monkeypatch.delenv("MELDPUNT_HTTPS")
         importlib.reload(settings_module)
     assert os.environ.get("MELDPUNT_HTTPS") is None
+
+
+@pytest.mark.django_db
+def test_an_organisation_swaps_in_its_own_theme_without_touching_templates(client, organisation, settings):
+    settings.THEME_CSS = "theme/mijnstad.css"
+    settings.THEME_CLASS = "mijnstad-theme"
+    page = client.get("/voorbeeldstad/").content.decode()
+    assert 'href="/static/theme/mijnstad.css"' in page
+    assert 'class="utrecht-document mijnstad-theme"' in page
+    assert "voorbeeld-theme" not in page
