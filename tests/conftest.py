@@ -74,3 +74,15 @@ def handler_client(organisation):
 @pytest.fixture
 def staff_client(organisation):
     return verified_client
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in Dutch: a request in English leaves its language
+    active in the thread, which would leak into the next test's direct calls."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
