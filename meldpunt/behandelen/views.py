@@ -14,6 +14,7 @@ from meldpunt.audit.log import actor_for_user
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases import actions
 from meldpunt.cases.access import access_case, cases_visible_to, may_handle, may_register_cases
+from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message, State
 from meldpunt.cases.workflow import TransitionNotAllowed, allowed_targets
@@ -100,18 +101,9 @@ def register(request):
     if not may_register_cases(request.staff):
         raise Http404
     organisation = request.organisation
-    if request.method != "POST":
-        form = StaffReportForm(organisation=organisation)
-        return render(
-            request, "behandelen/register.html", {"form": form, "organisation": organisation, "show_errors": False}
-        )
-    form = StaffReportForm(request.POST, request.FILES, organisation=organisation)
-    if request.POST.get("action") == "zoek":
-        context = {"form": form, "organisation": organisation, **form.search_round_trip()}
-        return render(request, "behandelen/register.html", context)
-    if not form.is_valid():
-        context = {"form": form, "organisation": organisation, "show_errors": True}
-        return render(request, "behandelen/register.html", context, status=400)
+    form, response = report_form_step(request, StaffReportForm, organisation, "behandelen/register.html")
+    if response:
+        return response
     case, code = actions.submit_report(
         organisation,
         form.report_input(),

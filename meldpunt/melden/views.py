@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meldpunt.cases import actions, receipts
+from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
 from meldpunt.cases.models import Message
 from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES
@@ -32,20 +33,9 @@ def start(request, org):
 
 def report(request, org):
     organisation = _organisation(org)
-    if request.method != "POST":
-        form = ReportForm(organisation=organisation)
-        return render(
-            request, "melden/report_form.html", {"organisation": organisation, "form": form, "show_errors": False}
-        )
-
-    form = ReportForm(request.POST, request.FILES, organisation=organisation)
-    if request.POST.get("action") == "zoek":
-        # A search round trip: keep everything typed, show matches, store nothing.
-        context = {"organisation": organisation, "form": form, **form.search_round_trip()}
-        return render(request, "melden/report_form.html", context)
-    if not form.is_valid():
-        context = {"organisation": organisation, "form": form, "show_errors": True}
-        return render(request, "melden/report_form.html", context, status=400)
+    form, response = report_form_step(request, ReportForm, organisation, "melden/report_form.html")
+    if response:
+        return response
     case, code = actions.submit_report(organisation, form.report_input())
     session.open_inbox(request, case)
     return render(request, "melden/receipt.html", {"organisation": organisation, "case": case, "code": str(code)})
