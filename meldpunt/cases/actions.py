@@ -102,11 +102,11 @@ def acknowledgement_text(case: Case) -> str:
         "Wilt u eerst met iemand praten? De vertrouwenspersoon luistert en denkt met u mee, "
         "zonder dat er iets gebeurt wat u niet wilt."
     ) % {
-        "received": date_format(timezone.localtime(case.received_at), "DATETIME_FORMAT"),
+        "received": date_format(timezone.localtime(case.received_at), "j F Y, H:i"),
         "office": case.organisation.integrity_office_name,
         "organisation": case.organisation.name,
-        "ack": date_format(timezone.localtime(case.acknowledgement_due), "DATE_FORMAT"),
-        "feedback": date_format(timezone.localtime(case.feedback_due), "DATE_FORMAT"),
+        "ack": date_format(timezone.localtime(case.acknowledgement_due), "j F Y"),
+        "feedback": date_format(timezone.localtime(case.feedback_due), "j F Y"),
     }
 
 
