@@ -235,6 +235,9 @@ CLIENT_ADDRESS_HEADER = env.get_str("CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
 RECEIPT_ATTEMPTS_PER_CLIENT = env.get_int("RECEIPT_ATTEMPTS_PER_CLIENT", 10, minimum=1)
 RECEIPT_ATTEMPTS_WINDOW = env.get_int("RECEIPT_ATTEMPTS_WINDOW", 15 * 60, minimum=1)
 RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE = env.get_int("RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE", 600, minimum=1)
+# Failed staff logins (wrong password or code) per client and per username.
+LOGIN_FAILURES_ALLOWED = env.get_int("LOGIN_FAILURES_ALLOWED", 10, minimum=1)
+LOGIN_FAILURES_WINDOW = env.get_int("LOGIN_FAILURES_WINDOW", 15 * 60, minimum=1)
 
 # Attachments.
 ATTACHMENT_MAX_BYTES = env.get_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024

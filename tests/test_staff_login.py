@@ -72,3 +72,28 @@ def test_a_used_code_cannot_be_replayed(client, organisation):
     other = Client()
     response = other.post(LOGIN, {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": code})
     assert "klopt niet of is verlopen" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_guessing_is_stopped_per_client_and_per_username(client, organisation, settings):
+    """Tried: wrong passwords for behandelaar1 until the limit, then the right one."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    settings.LOGIN_FAILURES_ALLOWED = 3
+    for _ in range(3):
+        client.post(LOGIN, {"username": "behandelaar1", "password": "raden", "otp_token": "000000"})
+    right = {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": current_code("behandelaar1")}
+    response = client.post(LOGIN, right)
+    assert response.status_code == 429
+    assert "Te veel mislukte pogingen" in response.content.decode()
+    assert client.get("/behandelen/").status_code == 302
+
+    # From another address, the same username is blocked too (spread-out guessing)...
+    other = Client(REMOTE_ADDR="198.51.100.23")
+    assert other.post(LOGIN, right).status_code == 429
+    # ...but another account is not.
+    fine = {"username": "behandelaar2", "password": DEMO_PASSWORD, "otp_token": current_code("behandelaar2")}
+    assert other.post(LOGIN, fine).status_code == 302
+    cache.clear()

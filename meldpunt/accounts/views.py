@@ -1,12 +1,29 @@
 from django.contrib.auth import views as auth_views
 
+from meldpunt import throttle
 from meldpunt.accounts.forms import StaffLoginForm
 
 
 class LoginView(auth_views.LoginView):
+    """Password and second factor in one form; repeated failures from one
+    client or on one username stop being checked for a while."""
+
     template_name = "accounts/login.html"
     authentication_form = StaffLoginForm
     redirect_authenticated_user = False
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if throttle.login_blocked(request, username):
+            # Nothing is checked, not even the password, until the window passes.
+            form = self.get_form_class()(request, initial={"username": username})
+            context = self.get_context_data(form=form, throttled=True)
+            return self.render_to_response(context, status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttle.count_login_failure(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
 
 
 class LogoutView(auth_views.LogoutView):

@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meldpunt import throttle
 from meldpunt.cases import actions, receipts
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
 from meldpunt.cases.models import Message
 from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES
-from meldpunt.melden import session, throttle
+from meldpunt.melden import session
 from meldpunt.organisations.models import Organisation
 
 

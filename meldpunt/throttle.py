@@ -1,4 +1,5 @@
-"""Rate limits for receipt-code attempts, per client and for the whole installation.
+"""Rate limits: receipt-code attempts (per client and for the whole
+installation) and failed staff logins (per client and per username).
 
 The client's address is never stored or logged: it is turned into an HMAC
 under a key derived from the secret key and today's date, and only that
@@ -42,3 +43,25 @@ def allow_receipt_attempt(request) -> bool:
         client_count <= settings.RECEIPT_ATTEMPTS_PER_CLIENT
         and global_count <= settings.RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE
     )
+
+
+def _subject_token(subject: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), subject.lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _login_keys(request, username: str) -> list[str]:
+    bucket = int(timezone.now().timestamp()) // settings.LOGIN_FAILURES_WINDOW
+    return [
+        f"login-failures:client:{_client_token(request)}:{bucket}",
+        f"login-failures:user:{_subject_token(username)}:{bucket}",
+    ]
+
+
+def login_blocked(request, username: str) -> bool:
+    """True when this client, or anyone trying this username, failed too often lately."""
+    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURES_ALLOWED for key in _login_keys(request, username))
+
+
+def count_login_failure(request, username: str) -> None:
+    for key in _login_keys(request, username):
+        _hit(key, settings.LOGIN_FAILURES_WINDOW)
