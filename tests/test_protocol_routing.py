@@ -259,3 +259,48 @@ def test_a_report_in_english_is_explained_to_staff_in_dutch(client, organisation
     assert "Burgemeester: protocol v1, regel 'wethouder'" in explanations
     # The reporter's own acknowledgement is in English.
     assert "received" in case.messages.get().body
+
+
+@pytest.mark.django_db
+def test_a_new_burgemeester_takes_over_open_cases_and_the_former_one_loses_access(organisation, person):
+    """Through the registry pages: end the burgemeester's appointment, appoint a successor."""
+    from meldpunt.registry.models import Person, Position
+
+    case, _ = report_about(organisation, person("Pieter de Groot"))
+    closed, _ = report_about(organisation, person("Johan Kuipers"))
+    handler = verified_client("behandelaar1")
+    handler.post(f"/behandelen/zaak/{closed.reference}/status/", {"state": "afgesloten"})
+    admin = verified_client("beheerder")
+    mayor = person("Marieke van Dalen")
+    appointment = Appointment.objects.get(person=mayor)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    response = admin.post(f"/beheer/benoemingen/{appointment.pk}/beeindigen/", {"end_date": yesterday.isoformat()})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+    # Vacant: the locoburgemeester is told in her place, and she can no longer open it.
+    assert "Henk Bosman" in recipients(case)
+    assert case.routing_decisions.first().trigger == "registry_changed"
+    assert not can_open(verified_client("burgemeester"), case)
+
+    successor = Person.objects.create(organisation=organisation, name="Nieuwe Burgemeester", email="nb@example.org")
+    position = Position.objects.get(organisation=organisation, code="burgemeester")
+    response = admin.post(
+        f"/beheer/functies/{position.pk}/benoemen/",
+        {"person": successor.pk, "start_date": datetime.date.today().isoformat()},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert recipients(case) == {"Nieuwe Burgemeester", "Willem Jacobs"}
+    assert Notification.objects.filter(person=successor, case=case).exists()
+    assert can_open(staff_login(successor), case)
+    assert not can_open(verified_client("wethouder"), case)  # the locoburgemeester stood in only while vacant
+    # A closed case is left as it was.
+    assert closed.routing_decisions.count() == 1
+
+
+@pytest.mark.django_db
+def test_registry_changes_that_alter_nothing_add_no_decisions(organisation, person):
+    from meldpunt.registry.actions import reroute_open_cases
+
+    case, _ = report_about(organisation, person("Pieter de Groot"))
+    assert reroute_open_cases(organisation, actor="system") == 0
+    assert case.routing_decisions.count() == 1

@@ -35,11 +35,16 @@ def _current(related: str):
     return Prefetch("appointments", queryset=appointments, to_attr="current_appointments")
 
 
-def _save(request, form, action: str, detail):
-    """Save the form and write the audit event in one transaction."""
+def _save(request, form, action: str, detail, *, reroute: bool = False):
+    """Save the form and write the audit event in one transaction; with
+    ``reroute``, the change can alter who is told about open cases, so they
+    are routed again in that same transaction."""
+    actor = actor_for_user(request.user)
     with transaction.atomic():
         obj = form.save()
-        record(action, actor=actor_for_user(request.user), organisation=request.organisation, **detail(obj))
+        record(action, actor=actor, organisation=request.organisation, **detail(obj))
+        if reroute:
+            actions.reroute_open_cases(request.organisation, actor=actor)
     return obj
 
 
@@ -93,7 +98,7 @@ def position_edit(request, pk=None):
     form = PositionForm(_posted(request), instance=position, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
         action = "registry.position.changed" if position else "registry.position.created"
-        position = _save(request, form, action, detail=lambda p: {"position": p.code})
+        position = _save(request, form, action, detail=lambda p: {"position": p.code}, reroute=True)
         messages.success(request, _("De functie %(title)s is opgeslagen.") % {"title": position.title})
         return redirect("beheer:position", pk=position.pk)
     context = {
@@ -114,6 +119,7 @@ def appointment_add(request, pk):
             form,
             "registry.appointment.created",
             detail=lambda a: {"position": position.code, "person": a.person_id},
+            reroute=True,
         )
         messages.success(
             request,
@@ -137,6 +143,7 @@ def appointment_end(request, pk):
             form,
             "registry.appointment.ended",
             detail=lambda a: {"position": a.position.code, "person": a.person_id, "end": a.end_date.isoformat()},
+            reroute=True,
         )
         messages.success(
             request,
@@ -159,6 +166,7 @@ def import_csv(request):
         except csv_import.RegistryImportError as error:
             context.update(form=ImportForm(), problems=error.problems, show_errors=False)
             return render(request, "beheer/import.html", context, status=400)
+        actions.reroute_open_cases(request.organisation, actor=actor_for_user(request.user))
         context.update(form=ImportForm(), summary=summary, show_errors=False)
         return render(request, "beheer/import.html", context)
     return _render_form(request, "beheer/import.html", context, form)

@@ -1,8 +1,10 @@
 """Routing a case: run the protocol, store the decision, grant access, notify.
 
-Called inside the transaction that creates or re-classifies the case, so
-the decision, the access it grants and the notifications are stored
-together with the change, or not at all.
+Called inside the transaction that creates or re-classifies the case, or
+that changes the registry or a conflict, so the decision, the access it
+grants and the notifications are stored together with the change, or not at
+all. The protocol recipients who may open a case (``CaseRecipient``) are
+always exactly those of its latest decision.
 """
 
 import datetime
@@ -29,19 +31,32 @@ def _period(case) -> tuple[datetime.date, datetime.date]:
     return (start or end or received, end or received)
 
 
-def route_case(case, *, trigger: str, actor: str) -> RoutingDecision:
+REGISTRY_CHANGED = "registry_changed"
+
+
+def route_case(case, *, trigger: str, actor: str, registry=None) -> RoutingDecision | None:
+    """Route ``case`` by the protocol in force. ``registry`` is a snapshot to
+    reuse when many cases are routed at once.
+
+    After a registry change (``trigger=REGISTRY_CHANGED``) a case whose
+    outcome did not change gets no new decision and returns None.
+    """
     # The explanations and notifications are stored for staff, so they are
     # written in the installation's language, not the reporter's.
     with translation.override(settings.LANGUAGE_CODE):
-        return _route_case(case, trigger=trigger, actor=actor)
+        return _route_case(case, trigger=trigger, actor=actor, registry=registry)
 
 
-def _route_case(case, *, trigger: str, actor: str) -> RoutingDecision:
+def _route_case(case, *, trigger: str, actor: str, registry=None) -> RoutingDecision | None:
     organisation = case.organisation
     version = current_version(organisation)
     named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in case.subjects.all()]
-    registry = registry_view(organisation)
+    registry = registry or registry_view(organisation)
     decision = route(registry, as_protocol(version), named, _period(case))
+
+    current = set(CaseRecipient.objects.filter(case=case).values_list("person_id", flat=True))
+    if trigger == REGISTRY_CHANGED and current == decision.recipient_ids():
+        return None
 
     stored = RoutingDecision.objects.create(
         case=case,
@@ -57,13 +72,14 @@ def _route_case(case, *, trigger: str, actor: str) -> RoutingDecision:
         for r in decision.recipients
     )
 
-    # Access follows the decision: new recipients in, excluded people out.
-    CaseRecipient.objects.filter(case=case, person_id__in=decision.excluded).delete()
+    # Access follows the decision: whoever it no longer names (excluded, or
+    # no longer in the position) is out, new recipients are in.
+    CaseRecipient.objects.filter(case=case).exclude(person_id__in=decision.recipient_ids()).delete()
     RuleExclusion.objects.filter(case=case).exclude(person_id__in=decision.rule_exclusions).delete()
     RuleExclusion.objects.bulk_create(
         [RuleExclusion(case=case, person_id=p) for p in decision.rule_exclusions], ignore_conflicts=True
     )
-    already = set(CaseRecipient.objects.filter(case=case).values_list("person_id", flat=True))
+    already = current & decision.recipient_ids()
     now = timezone.now()
     kind = Notification.Kind.ROUTED if trigger == "submitted" else Notification.Kind.REROUTED
     for recipient in decision.recipients:

@@ -26,7 +26,8 @@ from django.utils.translation import gettext as _
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases.models import Case, SubjectLink
 from meldpunt.cases.workflow import OPEN_STATES
-from meldpunt.protocol.service import route_case
+from meldpunt.protocol.service import REGISTRY_CHANGED, route_case
+from meldpunt.protocol.snapshot import registry_view
 from meldpunt.registry.models import Conflict, Person
 
 
@@ -91,3 +92,18 @@ def remove_conflict(conflict: Conflict, *, staff_user) -> bool:
             other=conflict.other_id,
         )
     return True
+
+
+def reroute_open_cases(organisation, *, actor: str) -> int:
+    """After a change to who holds which position, or to reporting lines and
+    deputies: route every open case of the organisation again, so a new
+    office holder is told and a former one loses access. Cases whose
+    recipients stay the same get no new decision. Returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        registry = registry_view(organisation)
+        cases = Case.objects.select_for_update().filter(organisation=organisation, state__in=OPEN_STATES)
+        for case in cases.order_by("pk"):
+            if route_case(case, trigger=REGISTRY_CHANGED, actor=actor, registry=registry) is not None:
+                changed += 1
+    return changed
