@@ -13,7 +13,7 @@ from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases import actions
-from meldpunt.cases.access import access_case, cases_visible_to, may_handle, may_register_cases
+from meldpunt.cases.access import access_case, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message, State
@@ -32,7 +32,6 @@ def home(request):
         "cases": cases[:200],
         "states": State.choices,
         "current_state": state,
-        "may_register": may_register_cases(request.staff),
     }
     return render(request, "behandelen/home.html", context)
 
@@ -98,7 +97,7 @@ def attachment(request, reference, attachment_id):
 
 @staff_required
 def register(request):
-    if not may_register_cases(request.staff):
+    if not may_handle(request.staff):
         raise Http404
     organisation = request.organisation
     form, response = report_form_step(request, StaffReportForm, organisation, "behandelen/register.html")

@@ -42,7 +42,8 @@ def cases_visible_to(staff: StaffAccount) -> QuerySet[Case]:
 
 
 def may_handle(staff: StaffAccount) -> bool:
-    """Handlers work on cases (messages, states); recipients read and follow."""
+    """Handlers work on cases (messages, states, re-classification, registering
+    reports on someone's behalf); protocol recipients read and follow."""
     return staff.is_handler
 
 
@@ -51,7 +52,3 @@ def access_case(staff: StaffAccount, reference: str) -> Case:
         return cases_visible_to(staff).get(reference=reference)
     except Case.DoesNotExist:
         raise Http404 from None
-
-
-def may_register_cases(staff: StaffAccount) -> bool:
-    return staff.is_handler
