@@ -27,7 +27,6 @@ It prints min/median/95th percentile/max per round and writes JSON to
 import datetime
 import email
 import email.policy
-import json
 import os
 import platform
 import statistics
@@ -35,8 +34,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
+
+from common import package_version, write_results
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -140,20 +140,15 @@ def run_round(name: str, organisation, wethouder, spacing: float) -> dict:
 
 
 def environment() -> dict:
-    def version(package):
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return None
 
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu_count": os.cpu_count(),
         "database": "sqlite",
-        "django": version("django"),
-        "django-tasks": version("django-tasks"),
-        "django-tasks-db": version("django-tasks-db"),
+        "django": package_version("django"),
+        "django-tasks": package_version("django-tasks"),
+        "django-tasks-db": package_version("django-tasks-db"),
         "workers": 1,
         "worker_interval_s": WORKER_INTERVAL_S,
     }
@@ -241,11 +236,7 @@ def main() -> int:
     result["duration_s"] = time.perf_counter() - started
     print_report(result)
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(result, indent=2) + "\n"
-    path = RESULTS_DIR / f"notifications-{stamp.strftime('%Y%m%dT%H%M%SZ')}.json"
-    path.write_text(text)
-    LATEST.write_text(text)
+    path = write_results(result, "notifications", stamp, LATEST.name)
     print(f"Took {result['duration_s']:.0f} s. Wrote {path.relative_to(BASE_DIR)} and {LATEST.relative_to(BASE_DIR)}")
     return 0 if result["all_within_target"] else 1
 

@@ -28,7 +28,6 @@ process, since that one sets up its own temporary database.
 """
 
 import datetime
-import json
 import os
 import platform
 import secrets
@@ -38,8 +37,9 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from importlib import metadata
 from pathlib import Path
+
+from common import package_version, write_results
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
@@ -291,21 +291,15 @@ def bench_encryption() -> dict:
 def environment() -> dict:
     from cryptography.hazmat.backends.openssl.backend import backend
 
-    def version(package):
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return None
-
     return {
         "python": platform.python_version(),
         "platform": platform.platform(),
         "machine": platform.machine(),
         "processor": _cpu_model(),
         "cpu_count": os.cpu_count(),
-        "argon2-cffi": version("argon2-cffi"),
-        "argon2-cffi-bindings": version("argon2-cffi-bindings"),
-        "cryptography": version("cryptography"),
+        "argon2-cffi": package_version("argon2-cffi"),
+        "argon2-cffi-bindings": package_version("argon2-cffi-bindings"),
+        "cryptography": package_version("cryptography"),
         "openssl": backend.openssl_version_text(),
     }
 
@@ -423,11 +417,7 @@ def main() -> None:
     result["duration_s"] = time.perf_counter() - started
     print_report(result)
 
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(result, indent=2) + "\n"
-    path = RESULTS_DIR / f"receipts-{stamp.strftime('%Y%m%dT%H%M%SZ')}.json"
-    path.write_text(text)
-    (RESULTS_DIR / "latest.json").write_text(text)
+    path = write_results(result, "receipts", stamp, "latest.json")
     print(f"Took {result['duration_s']:.0f} s. Wrote {path.relative_to(BASE_DIR)} and bench/results/latest.json")
 
 

@@ -1,0 +1,25 @@
+"""Helpers the benchmark scripts share: package versions and writing results."""
+
+import datetime
+import json
+from importlib import metadata
+from pathlib import Path
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def package_version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def write_results(result: dict, name: str, stamp: datetime.datetime, latest: str) -> Path:
+    """Write ``result`` to results/<name>-<timestamp>.json and to results/<latest>; return the first."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(result, indent=2) + "\n"
+    path = RESULTS_DIR / f"{name}-{stamp.strftime('%Y%m%dT%H%M%SZ')}.json"
+    path.write_text(text)
+    (RESULTS_DIR / latest).write_text(text)
+    return path
