@@ -1,32 +1,36 @@
-"""Who may see which case: the one place that decides it.
+"""Who may see and who may change which case: the one place that decides it.
 
-Every staff page and every API fetches cases only through these functions.
-A case you may not see does not exist for you: ``access_case`` raises
-``Http404``, never "forbidden", so nobody learns that a case about them exists.
+Every staff page, every notification e-mail and every API fetches cases only
+through these functions. A case you may not see does not exist for you:
+``access_case`` raises ``Http404``, never "forbidden", so nobody learns that a
+case about them exists. ``access_case_for_handling`` is the door for every
+view that changes a case: it gives the same 404 to whoever may only read it.
 
 Rules (docs/security.md, "Access"; docs/protocol.md):
-* Everything is scoped to the staff member's own organisation.
-* Handlers of the integrity office (a current position in the registry
-  with category "behandelaar") see the organisation's cases.
+* Everything is scoped to the person's own organisation.
+* Handlers of the integrity office (a position with category "behandelaar"
+  held today) see the organisation's cases.
 * Protocol recipients (the burgemeester, the gemeentesecretaris, ...) see
-  the cases routed to them.
+  the cases routed to them (``CaseRecipient``, rewritten only by
+  ``meldpunt.protocol.service``), for as long as they hold the position
+  through which the protocol reached them.
 * Nobody sees a case that names them, as accused or as involved, or that
   names someone they have a registered conflict with, or from which a
-  protocol rule excludes them, whatever their position. This is checked on
-  every request from the case's current subjects, so adding an accused
-  takes access away at once.
+  protocol rule excludes them (``RuleExclusion``), whatever their position.
+  Named people and conflicts are checked live on every request from the
+  case's current subjects, so adding an accused takes access away at once.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.cases.models import Case, SubjectLink
 from meldpunt.protocol.models import CaseRecipient, RuleExclusion
-from meldpunt.registry.models import conflicted_with
+from meldpunt.registry.models import Appointment, Category, Person, conflicted_with, today
 
 
-def without_excluded(cases: QuerySet[Case], person) -> QuerySet[Case]:
+def without_excluded(cases: QuerySet[Case], person: Person) -> QuerySet[Case]:
     """Leave out the cases this person may never open."""
     conflicted = conflicted_with([person.pk])
     named = SubjectLink.objects.filter(person_id__in=conflicted).values("case_id")
@@ -34,11 +38,40 @@ def without_excluded(cases: QuerySet[Case], person) -> QuerySet[Case]:
     return cases.exclude(pk__in=named).exclude(pk__in=by_rule)
 
 
+def is_handler(person: Person) -> bool:
+    """Whether ``person`` holds a position of the integrity office today."""
+    return Appointment.objects.filter(
+        Appointment.held_on(today()), person=person, position__category=Category.BEHANDELAAR
+    ).exists()
+
+
+def _routed_to(person: Person) -> QuerySet[CaseRecipient]:
+    """The person's recipient rows that still stand: the position through which
+    the protocol reached them is held by them today (an appointment that ran out
+    since the last routing gives no access), or none was needed (the functional
+    admin as recipient of last resort)."""
+    holds = Appointment.objects.filter(
+        Appointment.held_on(today()), person_id=OuterRef("person_id"), position_id=OuterRef("position_id")
+    )
+    return CaseRecipient.objects.filter(person=person).filter(Q(position__isnull=True) | Exists(holds))
+
+
+def cases_visible_to_person(person: Person, *, handler: bool | None = None) -> QuerySet[Case]:
+    """The cases ``person`` may open. ``handler`` may be passed when already known."""
+    cases = Case.objects.filter(organisation_id=person.organisation_id)
+    if not (is_handler(person) if handler is None else handler):
+        cases = cases.filter(pk__in=_routed_to(person).values("case_id"))
+    return without_excluded(cases, person)
+
+
 def cases_visible_to(staff: StaffAccount) -> QuerySet[Case]:
-    cases = Case.objects.filter(organisation=staff.organisation)
-    if not staff.is_handler:
-        cases = cases.filter(pk__in=CaseRecipient.objects.filter(person=staff.person).values("case_id"))
-    return without_excluded(cases, staff.person)
+    return cases_visible_to_person(staff.person, handler=staff.is_handler)
+
+
+def may_open(person: Person, case: Case) -> bool:
+    """The same rule for one person and one case (notification e-mails use it
+    right before sending, so whoever lost access since is not e-mailed)."""
+    return cases_visible_to_person(person).filter(pk=case.pk).exists()
 
 
 def may_handle(staff: StaffAccount) -> bool:
@@ -48,7 +81,15 @@ def may_handle(staff: StaffAccount) -> bool:
 
 
 def access_case(staff: StaffAccount, reference: str) -> Case:
+    """The case for reading, or 404."""
     try:
         return cases_visible_to(staff).get(reference=reference)
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def access_case_for_handling(staff: StaffAccount, reference: str) -> Case:
+    """The case for changing it, or 404 for whoever may not see it or may only read it."""
+    if not may_handle(staff):
+        raise Http404
+    return access_case(staff, reference)
