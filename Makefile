@@ -36,7 +36,7 @@ setup: $(VENV)/.installed frontend messages
 	$(MANAGE) collectstatic --no-input -v0
 
 run: setup
-	$(MANAGE) load_demo
+	$(MANAGE) load_demo --base-url http://$(HOST):$(PORT)
 	@echo ""
 	@echo "Meldpunt runs on http://$(HOST):$(PORT)/  (public page: http://$(HOST):$(PORT)/voorbeeldstad/)"
 	@echo "Staff: http://$(HOST):$(PORT)/account/inloggen/   Stop with Ctrl+C."

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from meldpunt.demo import data
@@ -7,11 +8,20 @@ from meldpunt.demo.loader import load_demo
 class Command(BaseCommand):
     help = "Load the fictional demo municipality Gemeente Voorbeeldstad (safe to run twice)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="The address the server listens on, for the links printed "
+            "(default: MELDPUNT_BASE_URL; `make run` passes http://HOST:PORT).",
+        )
+
     def handle(self, *args, **options):
+        base = (options["base_url"] or settings.BASE_URL).rstrip("/")
         organisation = load_demo()
-        self.stdout.write(f"Demo loaded: {organisation.name}, public page /{organisation.slug}/")
+        self.stdout.write(f"Demo loaded: {organisation.name}, public page {base}/{organisation.slug}/")
         self.stdout.write("")
-        self.stdout.write("Demo staff logins (http://127.0.0.1:8000/account/inloggen/):")
+        self.stdout.write(f"Demo staff logins ({base}/account/inloggen/):")
         self.stdout.write(f"  password for all: {data.DEMO_PASSWORD}")
         for username, person, role in data.STAFF:
             self.stdout.write(f"  {username:<20} {person:<20} {role}")
