@@ -133,7 +133,7 @@ def test_a_case_naming_either_person_as_involved_is_routed_again(organisation, p
     assert latest_recipients(case) == {"Marieke van Dalen", "Karin Mulder"}
 
 
-def test_closed_withdrawn_and_unrelated_cases_are_not_routed_again(organisation, person):
+def test_closed_and_withdrawn_cases_lose_the_conflicted_recipient_silently_unrelated_cases_stay(organisation, person):
     henk = person("Henk Bosman")
     closed, _code = report_about(organisation, henk)
     change_state(closed, State.AFGESLOTEN, actor="staff:behandelaar1")
@@ -142,15 +142,19 @@ def test_closed_withdrawn_and_unrelated_cases_are_not_routed_again(organisation,
     in_progress, _code = report_about(organisation, henk)
     change_state(in_progress, State.IN_BEHANDELING, actor="staff:behandelaar1")
     unrelated, _code = report_about(organisation, person("Pieter de Groot"))
+    notifications_before = Notification.objects.count()
 
     add_conflict(organisation, person("Willem Jacobs"), henk, "zwagers", staff_user=_admin_user())
 
-    assert [d.trigger for d in closed.routing_decisions.all()] == ["submitted"]
-    assert [d.trigger for d in withdrawn.routing_decisions.all()] == ["submitted"]
+    # Every case about Henk is routed again, whatever its state: the secretary is out.
+    for case in (closed, withdrawn, in_progress):
+        assert [d.trigger for d in case.routing_decisions.all()] == ["conflict_added", "submitted"]
+        assert "Willem Jacobs" not in latest_recipients(case)
+        assert not can_open(verified_client("secretaris"), case)
     assert [d.trigger for d in unrelated.routing_decisions.all()] == ["submitted"]
-    assert [d.trigger for d in in_progress.routing_decisions.all()] == ["conflict_added", "submitted"]
-    # The live access check still keeps the conflicted secretary out of the closed case.
-    assert not can_open(verified_client("secretaris"), closed)
+    # Only the open case tells its new recipient (the deputy); finished cases change silently.
+    told = Notification.objects.order_by("pk")[notifications_before:]
+    assert {n.case_id for n in told} == {in_progress.pk}
     # The unrelated case still goes to the secretary.
     assert can_open(verified_client("secretaris"), unrelated)
 
@@ -326,18 +330,22 @@ def test_the_admin_removes_a_conflict_after_confirming(admin, organisation, pers
     assert admin.post(url).status_code == 404
 
 
-def test_removing_a_conflict_routes_nothing_again(admin, organisation, person):
+def test_removing_a_conflict_gives_the_case_back_to_whom_the_protocol_names(admin, organisation, person):
     henk = person("Henk Bosman")
     case, _code = report_about(organisation, henk)
     admin.post(reverse("beheer:conflict_add"), conflict_data(person("Willem Jacobs"), henk))
     assert case.routing_decisions.count() == 2
+    assert not can_open(verified_client("secretaris"), case)
 
     admin.post(reverse("beheer:conflict_remove", args=[Conflict.objects.get().pk]))
 
-    # Nobody is added back silently: the deputy keeps the case, the secretary does not get it back.
-    assert case.routing_decisions.count() == 2
-    assert latest_recipients(case) == {"Marieke van Dalen", "Karin Mulder"}
-    assert not can_open(verified_client("secretaris"), case)
+    # Access always follows the protocol as it reads now: the secretary is a recipient
+    # again, and is told so (the case is open); the deputy who stood in is out.
+    assert case.routing_decisions.count() == 3
+    assert case.routing_decisions.first().trigger == "conflict_removed"
+    assert latest_recipients(case) == {"Marieke van Dalen", "Willem Jacobs"}
+    assert can_open(verified_client("secretaris"), case)
+    assert Notification.objects.filter(case=case, person__name="Willem Jacobs").count() == 2
 
 
 # Who may use these pages -------------------------------------------------------------------------------

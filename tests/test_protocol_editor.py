@@ -109,7 +109,7 @@ def test_only_the_functional_admin_sees_the_protocol_pages(organisation, usernam
 # Editing ---------------------------------------------------------------------------------------------
 
 
-def test_an_edit_becomes_version_2_which_routes_new_cases_and_old_cases_keep_version_1(admin, organisation, person):
+def test_an_edit_becomes_version_2_which_routes_new_and_existing_cases(admin, organisation, person):
     before, _ = report_about(organisation, person("Henk Bosman"))
     assert before.routing_decisions.first().version.number == 1
 
@@ -152,8 +152,11 @@ def test_an_edit_becomes_version_2_which_routes_new_cases_and_old_cases_keep_ver
         "Ingrid Vos",
         "Daan Schouten",
     }
-    before.refresh_from_db()
-    assert before.routing_decisions.get().version.number == 1
+    # The case that was already there follows version 2 too (the integrity office is now
+    # a recipient, so nobody new needs telling there: its handlers see every case anyway).
+    latest = before.routing_decisions.first()
+    assert (latest.version.number, latest.trigger) == (2, "protocol_published")
+    assert {r.person.name for r in latest.recipients.all()} == {r.person.name for r in decision.recipients.all()}
 
     page = text(admin.get(reverse("beheer:protocol")))
     assert "Versie 2 van het protocol is opgeslagen." in page

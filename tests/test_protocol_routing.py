@@ -69,8 +69,10 @@ def test_recipients_see_it_in_their_list_but_only_handlers_handle_it(organisatio
     page = mayor.get(f"/behandelen/zaak/{case.reference}/").content.decode()
     assert "Ongepaste berichten" in page
     assert "Bericht naar de melder sturen" not in page
-    assert mayor.post(f"/behandelen/zaak/{case.reference}/", {"body": "x"}).status_code == 403
-    assert mayor.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "afgesloten"}).status_code == 403
+    # The write door: whoever may only read a case gets "not found" when changing it.
+    assert mayor.post(f"/behandelen/zaak/{case.reference}/", {"body": "x"}).status_code == 404
+    assert mayor.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "afgesloten"}).status_code == 404
+    assert not case.messages.filter(author="behandelaar").exists()
 
 
 @pytest.mark.django_db
@@ -223,7 +225,7 @@ def test_recipients_cannot_reclassify(organisation, person):
     response = verified_client("burgemeester").post(
         f"/behandelen/zaak/{case.reference}/persoon/", {"person": person("Willem Jacobs").pk, "role": "beschuldigde"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert case.subjects.count() == 1
 
 
@@ -293,14 +295,16 @@ def test_a_new_burgemeester_takes_over_open_cases_and_the_former_one_loses_acces
     assert Notification.objects.filter(person=successor, case=case).exists()
     assert can_open(staff_login(successor), case)
     assert not can_open(verified_client("wethouder"), case)  # the locoburgemeester stood in only while vacant
-    # A closed case is left as it was.
-    assert closed.routing_decisions.count() == 1
+    # A closed case follows too, silently: the former burgemeester lost it, the successor reads it.
+    assert not can_open(verified_client("burgemeester"), closed)
+    assert can_open(staff_login(successor), closed)
+    assert not Notification.objects.filter(person=successor, case=closed).exists()
 
 
 @pytest.mark.django_db
 def test_registry_changes_that_alter_nothing_add_no_decisions(organisation, person):
-    from meldpunt.registry.actions import reroute_open_cases
+    from meldpunt.protocol.service import REGISTRY_CHANGED, sync_organisation
 
     case, _ = report_about(organisation, person("Pieter de Groot"))
-    assert reroute_open_cases(organisation, actor="system") == 0
+    assert sync_organisation(organisation, trigger=REGISTRY_CHANGED, actor="system") == 0
     assert case.routing_decisions.count() == 1

@@ -1,7 +1,6 @@
 """Staff pages for handling cases. Thin: access decides, actions change."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -13,11 +12,11 @@ from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases import actions
-from meldpunt.cases.access import access_case, cases_visible_to, may_handle
+from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message, State
-from meldpunt.cases.workflow import TransitionNotAllowed, allowed_targets
+from meldpunt.cases.workflow import STAFF_MESSAGE_STATES, MessageNotAllowed, TransitionNotAllowed, allowed_targets
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications.models import Notification
 
@@ -38,22 +37,27 @@ def home(request):
 
 @staff_required
 def case_detail(request, reference):
-    case = access_case(request.staff, reference)
+    if request.method == "POST":
+        case = access_case_for_handling(request.staff, reference)
+    else:
+        case = access_case(request.staff, reference)
     handles = may_handle(request.staff)
     form = MessageForm()
     if request.method == "POST":
-        if not handles:
-            raise PermissionDenied
         form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
-            actions.post_message(
-                case,
-                Message.Author.BEHANDELAAR,
-                form.cleaned_data["body"],
-                staff_user=request.user,
-                files=form.cleaned_data["files"],
-            )
-            messages.success(request, _("Uw bericht staat in het postvak van de melder."))
+            try:
+                actions.post_message(
+                    case,
+                    Message.Author.BEHANDELAAR,
+                    form.cleaned_data["body"],
+                    staff_user=request.user,
+                    files=form.cleaned_data["files"],
+                )
+            except MessageNotAllowed:
+                messages.error(request, _("De melder heeft deze melding ingetrokken; u kunt geen bericht meer sturen."))
+            else:
+                messages.success(request, _("Uw bericht staat in het postvak van de melder."))
             return redirect("behandelen:case", reference=case.reference)
     actions.record_read(request.user, case)
     context = {
@@ -66,6 +70,7 @@ def case_detail(request, reference):
         "form": form,
         "next_states": [(s, State(s).label) for s in allowed_targets(case.state, by_reporter=False)] if handles else [],
         "handles": handles,
+        "may_message": case.state in STAFF_MESSAGE_STATES,
         "routing": case.routing_decisions.prefetch_related("recipients__person").select_related("version").first(),
         "subject_form": SubjectForm(organisation=request.organisation) if handles else None,
     }
@@ -75,9 +80,7 @@ def case_detail(request, reference):
 @staff_required
 @require_POST
 def change_state(request, reference):
-    case = access_case(request.staff, reference)
-    if not may_handle(request.staff):
-        raise PermissionDenied
+    case = access_case_for_handling(request.staff, reference)
     try:
         actions.change_state(case, request.POST.get("state", ""), actor=actor_for_user(request.user))
     except TransitionNotAllowed:
@@ -117,9 +120,7 @@ def register(request):
 @require_POST
 def add_subject(request, reference):
     """Re-classify: name another person in the case. Routing runs again at once."""
-    case = access_case(request.staff, reference)
-    if not may_handle(request.staff):
-        raise PermissionDenied
+    case = access_case_for_handling(request.staff, reference)
     form = SubjectForm(request.POST, organisation=request.organisation)
     if form.is_valid():
         actions.add_subject(case, form.subject_input(), staff_user=request.user)
@@ -145,9 +146,7 @@ def notifications(request):
 @staff_required
 def case_log(request, reference):
     """The audit trail of one case: who did what, when. Same access rule as the case."""
-    case = access_case(request.staff, reference)
-    if not may_handle(request.staff):
-        raise PermissionDenied
+    case = access_case_for_handling(request.staff, reference)
     actions.record_read(request.user, case, what="audit-trail")
     events = AuditEvent.objects.filter(organisation_id_ref=case.organisation_id, case_reference=case.reference)
     return render(request, "behandelen/case_log.html", {"case": case, "events": events.order_by("seq")})

@@ -6,7 +6,6 @@ routes the cases that come in from then on; a refused edit saves nothing.
 """
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,10 +13,11 @@ from django.utils.translation import gettext as _
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.beheer.views import admin_required
 from meldpunt.protocol import validation
+from meldpunt.protocol.actions import VersionOutdated, publish_version
 from meldpunt.protocol.forms import ProtocolForm, WhatIfForm
 from meldpunt.protocol.models import AccusedCategory, ProtocolVersion
 from meldpunt.protocol.service import explain_for
-from meldpunt.protocol.versions import current_version, save_version, summary
+from meldpunt.protocol.versions import current_version, summary
 from meldpunt.registry.models import Person
 
 
@@ -97,21 +97,16 @@ def protocol_edit(request):
         if form.unchanged() and not note:
             messages.info(request, _("Er is niets veranderd. Versie %(n)s blijft van kracht.") % {"n": version.number})
             return redirect("beheer:protocol")
-        with transaction.atomic():
-            latest = (
-                ProtocolVersion.objects.select_for_update()
-                .filter(organisation=organisation)
-                .order_by("-number")
-                .first()
+        try:
+            new = publish_version(
+                organisation, form.cleaned_rules(), based_on=version, staff_user=request.user, note=note
             )
-            if latest.pk == version.pk:
-                new = save_version(organisation, form.cleaned_rules(), user=request.user, note=note)
-            else:
-                outdated = True
+        except VersionOutdated:
+            outdated = True
         if not outdated:
             messages.success(
                 request,
-                _("Versie %(n)s van het protocol is opgeslagen. Nieuwe meldingen gaan vanaf nu volgens deze versie.")
+                _("Versie %(n)s van het protocol is opgeslagen. Alle zaken volgen vanaf nu deze versie.")
                 % {"n": new.number},
             )
             return redirect("beheer:protocol")

@@ -7,14 +7,12 @@ people, positions, appointments and conflicts do not exist here (404).
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from meldpunt.accounts.decorators import staff_required
-from meldpunt.audit.log import actor_for_user, record
 from meldpunt.beheer.forms import (
     AppointmentForm,
     ConflictForm,
@@ -33,19 +31,6 @@ def _current(related: str):
     """Prefetch today's appointments as ``current_appointments``."""
     appointments = Appointment.objects.filter(Appointment.held_on(today())).select_related(related)
     return Prefetch("appointments", queryset=appointments, to_attr="current_appointments")
-
-
-def _save(request, form, action: str, detail, *, reroute: bool = False):
-    """Save the form and write the audit event in one transaction; with
-    ``reroute``, the change can alter who is told about open cases, so they
-    are routed again in that same transaction."""
-    actor = actor_for_user(request.user)
-    with transaction.atomic():
-        obj = form.save()
-        record(action, actor=actor, organisation=request.organisation, **detail(obj))
-        if reroute:
-            actions.reroute_open_cases(request.organisation, actor=actor)
-    return obj
 
 
 def _posted(request):
@@ -80,8 +65,7 @@ def person_edit(request, pk=None):
     person = get_object_or_404(Person, pk=pk, organisation=request.organisation) if pk else None
     form = PersonForm(_posted(request), instance=person, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        action = "registry.person.changed" if person else "registry.person.created"
-        person = _save(request, form, action, detail=lambda p: {"person": p.pk})
+        person = actions.save_person(form.save(commit=False), staff_user=request.user, created=person is None)
         messages.success(request, _("%(name)s is opgeslagen.") % {"name": person.name})
         return redirect("beheer:person", pk=person.pk)
     context = {
@@ -97,8 +81,7 @@ def position_edit(request, pk=None):
     position = get_object_or_404(Position, pk=pk, organisation=request.organisation) if pk else None
     form = PositionForm(_posted(request), instance=position, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        action = "registry.position.changed" if position else "registry.position.created"
-        position = _save(request, form, action, detail=lambda p: {"position": p.code}, reroute=True)
+        position = actions.save_position(form.save(commit=False), staff_user=request.user, created=position is None)
         messages.success(request, _("De functie %(title)s is opgeslagen.") % {"title": position.title})
         return redirect("beheer:position", pk=position.pk)
     context = {
@@ -114,13 +97,7 @@ def appointment_add(request, pk):
     position = get_object_or_404(Position, pk=pk, organisation=request.organisation)
     form = AppointmentForm(_posted(request), position=position, initial={"start_date": today()})
     if request.method == "POST" and form.is_valid():
-        appointment = _save(
-            request,
-            form,
-            "registry.appointment.created",
-            detail=lambda a: {"position": position.code, "person": a.person_id},
-            reroute=True,
-        )
+        appointment = actions.appoint(form.save(commit=False), staff_user=request.user)
         messages.success(
             request,
             _("%(name)s bekleedt nu de functie %(title)s.")
@@ -138,13 +115,7 @@ def appointment_end(request, pk):
     initial = {} if appointment.end_date else {"end_date": today()}
     form = EndAppointmentForm(_posted(request), instance=appointment, initial=initial)
     if request.method == "POST" and form.is_valid():
-        _save(
-            request,
-            form,
-            "registry.appointment.ended",
-            detail=lambda a: {"position": a.position.code, "person": a.person_id, "end": a.end_date.isoformat()},
-            reroute=True,
-        )
+        actions.end_appointment(form.save(commit=False), staff_user=request.user)
         messages.success(
             request,
             _("De benoeming van %(name)s als %(title)s is beëindigd.")
@@ -160,13 +131,10 @@ def import_csv(request):
     context = {"columns": csv_import.COLUMNS, "categories": Category.choices}
     if request.method == "POST" and form.is_valid():
         try:
-            summary = csv_import.import_registry(
-                request.organisation, form.cleaned_data["file"], actor=actor_for_user(request.user)
-            )
+            summary = actions.import_registry(request.organisation, form.cleaned_data["file"], staff_user=request.user)
         except csv_import.RegistryImportError as error:
             context.update(form=ImportForm(), problems=error.problems, show_errors=False)
             return render(request, "beheer/import.html", context, status=400)
-        actions.reroute_open_cases(request.organisation, actor=actor_for_user(request.user))
         context.update(form=ImportForm(), summary=summary, show_errors=False)
         return render(request, "beheer/import.html", context)
     return _render_form(request, "beheer/import.html", context, form)

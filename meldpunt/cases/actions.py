@@ -18,9 +18,9 @@ from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases import deadlines
 from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, Message, State, SubjectLink
 from meldpunt.cases.receipts import ReceiptCode
-from meldpunt.cases.workflow import OPEN_STATES, check_transition
+from meldpunt.cases.workflow import MessageNotAllowed, check_message, check_transition, reopens
 from meldpunt.crypto import CaseKey
-from meldpunt.protocol.service import route_case
+from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
 
 REPORTER = "melder"
 
@@ -212,8 +212,12 @@ def post_message(case: Case, author: str, body: str, *, staff_user=None, files: 
     attachments = [_seal_attachment(case, key, f, author, now, message=message) for f in files]
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        if author == Message.Author.MELDER and locked.state not in OPEN_STATES:
-            raise ClosedForReporter
+        try:
+            check_message(locked.state, by_reporter=author == Message.Author.MELDER)
+        except MessageNotAllowed:
+            if author == Message.Author.MELDER:
+                raise ClosedForReporter from None
+            raise
         message.save()
         for attachment in attachments:
             attachment.save()
@@ -240,6 +244,9 @@ class ClosedForReporter(Exception):
 
 
 def change_state(case: Case, target: str, *, actor: str) -> Case:
+    """Move the case to ``target``, or raise ``TransitionNotAllowed`` (decided on
+    the locked row, so a view's earlier look at the state never decides).
+    Reopening a case routes it again by today's registry and protocol."""
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         check_transition(locked.state, target, by_reporter=actor == REPORTER)
@@ -252,7 +259,9 @@ def change_state(case: Case, target: str, *, actor: str) -> Case:
             case=case,
             **{"from": previous, "to": target},
         )
-    case.state = target
+        case.state = target
+        if reopens(previous, target):
+            route_case(locked, trigger=REOPENED, actor=actor)
     return case
 
 
@@ -277,5 +286,5 @@ def add_subject(case: Case, subject: SubjectInput, *, staff_user) -> SubjectLink
         Case.objects.select_for_update().get(pk=case.pk)
         link.save()
         record("case.subject_added", actor=actor, organisation=case.organisation, case=case, role=subject.role)
-        route_case(case, trigger="reclassified", actor=actor)
+        route_case(case, trigger=RECLASSIFIED, actor=actor)
     return link

@@ -17,6 +17,11 @@ REPORTER_TARGETS = {State.INGETROKKEN}
 # States in which the reporter can still add information and messages.
 OPEN_STATES = {State.ONTVANGEN, State.IN_BEHANDELING}
 
+# States in which a handler can still write to the reporter: not after the
+# reporter withdrew (they asked for nothing more to happen); after closure a
+# last word is still possible.
+STAFF_MESSAGE_STATES = {State.ONTVANGEN, State.IN_BEHANDELING, State.AFGESLOTEN}
+
 # What the reporter reads about each state: plain, and what happens next.
 EXPLANATION = {
     State.ONTVANGEN: _(
@@ -30,6 +35,21 @@ EXPLANATION = {
 
 class TransitionNotAllowed(Exception):
     pass
+
+
+class MessageNotAllowed(Exception):
+    """Nobody can write in the case's thread in its current state (for this author)."""
+
+
+def check_message(state: str, *, by_reporter: bool) -> None:
+    if state not in (OPEN_STATES if by_reporter else STAFF_MESSAGE_STATES):
+        raise MessageNotAllowed(state)
+
+
+def reopens(current: str, target: str) -> bool:
+    """Whether moving from ``current`` to ``target`` takes a finished case up again
+    (its routing then runs again, as if it arrived anew)."""
+    return current not in OPEN_STATES and target in OPEN_STATES
 
 
 def allowed_targets(current: str, *, by_reporter: bool) -> list[str]:

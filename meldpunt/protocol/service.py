@@ -1,10 +1,13 @@
 """Routing a case: run the protocol, store the decision, grant access, notify.
 
-Called inside the transaction that creates or re-classifies the case, or
-that changes the registry or a conflict, so the decision, the access it
-grants and the notifications are stored together with the change, or not at
-all. The protocol recipients who may open a case (``CaseRecipient``) are
-always exactly those of its latest decision.
+Called inside the transaction that creates, re-classifies or reopens the
+case, or that changes the registry, a conflict or the protocol (then for
+every case of the organisation, ``sync_organisation``), so the decision, the
+access it grants and the notifications are stored together with the change,
+or not at all. The protocol recipients who may open a case
+(``CaseRecipient``) and the people its rule keeps away (``RuleExclusion``)
+are always exactly those of the routing recomputed at the last change; no
+other code writes those rows (the models refuse it).
 """
 
 import datetime
@@ -14,9 +17,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import record
+from meldpunt.cases.models import Case
+from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.service import notify
-from meldpunt.protocol.models import CaseRecipient, RoutedRecipient, RoutingDecision, RuleExclusion
+from meldpunt.protocol.models import CaseRecipient, RoutedRecipient, RoutingDecision, RuleExclusion, access_sync
 from meldpunt.protocol.routing import Named, route
 from meldpunt.protocol.snapshot import registry_view
 from meldpunt.protocol.versions import as_protocol, current_version
@@ -31,31 +36,69 @@ def _period(case) -> tuple[datetime.date, datetime.date]:
     return (start or end or received, end or received)
 
 
+# What made a case be routed. A case's own change (it arrives, is
+# re-classified or reopened) always stores a new decision; a change elsewhere
+# (the registry, a conflict, the protocol) stores one only when it changes who
+# may open the case.
+SUBMITTED = "submitted"
+RECLASSIFIED = "reclassified"
+REOPENED = "reopened"
 REGISTRY_CHANGED = "registry_changed"
+CONFLICT_ADDED = "conflict_added"
+CONFLICT_REMOVED = "conflict_removed"
+PROTOCOL_PUBLISHED = "protocol_published"
+CASE_TRIGGERS = {SUBMITTED, RECLASSIFIED, REOPENED}
 
 
-def route_case(case, *, trigger: str, actor: str, registry=None) -> RoutingDecision | None:
-    """Route ``case`` by the protocol in force. ``registry`` is a snapshot to
-    reuse when many cases are routed at once.
+def route_case(case, *, trigger: str, actor: str, registry=None, version=None) -> RoutingDecision | None:
+    """Route ``case`` by the protocol in force and rewrite who may open it.
 
-    After a registry change (``trigger=REGISTRY_CHANGED``) a case whose
-    outcome did not change gets no new decision and returns None.
+    This is the only function that writes ``CaseRecipient`` and
+    ``RuleExclusion`` (and routing decisions): both are always rewritten to
+    the routing recomputed now, for a case in any state. New recipients of an
+    open case are notified; a closed or withdrawn case only gains or loses
+    readers, silently. ``registry`` and ``version`` are reused when many
+    cases are routed at once. Returns the new decision, or None when a change
+    elsewhere (``trigger`` not in ``CASE_TRIGGERS``) left the case's access
+    as it was.
     """
     # The explanations and notifications are stored for staff, so they are
     # written in the installation's language, not the reporter's.
-    with translation.override(settings.LANGUAGE_CODE):
-        return _route_case(case, trigger=trigger, actor=actor, registry=registry)
+    with translation.override(settings.LANGUAGE_CODE), access_sync():
+        return _route_case(case, trigger=trigger, actor=actor, registry=registry, version=version)
 
 
-def _route_case(case, *, trigger: str, actor: str, registry=None) -> RoutingDecision | None:
-    organisation = case.organisation
+def sync_organisation(organisation, *, trigger: str, actor: str) -> int:
+    """After a change to the registry, a conflict or the protocol: route every
+    case of the organisation again (open, closed and withdrawn), in the
+    caller's transaction, so access never lags behind the change. Returns how
+    many cases got a new decision."""
+    registry = registry_view(organisation)
     version = current_version(organisation)
+    changed = 0
+    cases = Case.objects.select_for_update().filter(organisation=organisation).order_by("pk")
+    for case in cases.prefetch_related("subjects"):
+        if route_case(case, trigger=trigger, actor=actor, registry=registry, version=version) is not None:
+            changed += 1
+    return changed
+
+
+def decide(case, registry=None, version=None):
+    """The routing of ``case`` by today's registry and the protocol in force, stored nowhere."""
+    organisation = case.organisation
+    version = version or current_version(organisation)
     named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in case.subjects.all()]
     registry = registry or registry_view(organisation)
-    decision = route(registry, as_protocol(version), named, _period(case))
+    return version, registry, route(registry, as_protocol(version), named, _period(case))
 
-    current = set(CaseRecipient.objects.filter(case=case).values_list("person_id", flat=True))
-    if trigger == REGISTRY_CHANGED and current == decision.recipient_ids():
+
+def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) -> RoutingDecision | None:
+    organisation = case.organisation
+    version, registry, decision = decide(case, registry, version)
+    wanted = {r.person: r.position for r in decision.recipients}
+    current = dict(CaseRecipient.objects.filter(case=case).values_list("person_id", "position_id"))
+    excluded_now = set(RuleExclusion.objects.filter(case=case).values_list("person_id", flat=True))
+    if trigger not in CASE_TRIGGERS and current == wanted and excluded_now == decision.rule_exclusions:
         return None
 
     stored = RoutingDecision.objects.create(
@@ -74,32 +117,37 @@ def _route_case(case, *, trigger: str, actor: str, registry=None) -> RoutingDeci
 
     # Access follows the decision: whoever it no longer names (excluded, or
     # no longer in the position) is out, new recipients are in.
-    CaseRecipient.objects.filter(case=case).exclude(person_id__in=decision.recipient_ids()).delete()
+    now = timezone.now()
+    CaseRecipient.objects.filter(case=case).exclude(person_id__in=wanted).delete()
+    for person, position in wanted.items():
+        if person in current and current[person] != position:
+            CaseRecipient.objects.filter(case=case, person_id=person).update(position_id=position)
+    CaseRecipient.objects.bulk_create(
+        [CaseRecipient(case=case, person_id=p, position_id=wanted[p], since=now) for p in wanted if p not in current]
+    )
     RuleExclusion.objects.filter(case=case).exclude(person_id__in=decision.rule_exclusions).delete()
     RuleExclusion.objects.bulk_create(
-        [RuleExclusion(case=case, person_id=p) for p in decision.rule_exclusions], ignore_conflicts=True
+        [RuleExclusion(case=case, person_id=p) for p in decision.rule_exclusions - excluded_now]
     )
-    already = current & decision.recipient_ids()
-    now = timezone.now()
-    kind = Notification.Kind.ROUTED if trigger == "submitted" else Notification.Kind.REROUTED
-    for recipient in decision.recipients:
-        if recipient.person in already:
-            continue
-        CaseRecipient.objects.create(case=case, person_id=recipient.person, since=now)
-        notify(recipient.person, organisation, case, kind, recipient.explanation)
-    if decision.admin_alert:
-        for admin in sorted(registry.admins - decision.excluded):
-            notify(
-                admin,
-                organisation,
-                None,
-                Notification.Kind.ADMIN_ALERT,
-                _(
-                    "Zaak %(ref)s: het protocol (v%(v)s) vond voor een ontvanger niemand; "
-                    "het integriteitsbureau heeft de zaak. Controleer het register."
+
+    if case.state in OPEN_STATES:
+        kind = Notification.Kind.ROUTED if trigger == SUBMITTED else Notification.Kind.REROUTED
+        for recipient in decision.recipients:
+            if recipient.person not in current:
+                notify(recipient.person, organisation, case, kind, recipient.explanation)
+        if decision.admin_alert:
+            for admin in sorted(registry.admins - decision.excluded):
+                notify(
+                    admin,
+                    organisation,
+                    None,
+                    Notification.Kind.ADMIN_ALERT,
+                    _(
+                        "Zaak %(ref)s: het protocol (v%(v)s) vond voor een ontvanger niemand; "
+                        "het integriteitsbureau heeft de zaak. Controleer het register."
+                    )
+                    % {"ref": case.reference, "v": version.number},
                 )
-                % {"ref": case.reference, "v": version.number},
-            )
     record(
         "case.routed",
         actor=actor,
@@ -107,7 +155,8 @@ def _route_case(case, *, trigger: str, actor: str, registry=None) -> RoutingDeci
         case=case,
         protocol=version.number,
         trigger=trigger,
-        recipients=sorted(decision.recipient_ids()),
+        recipients=sorted(wanted),
+        removed=sorted(set(current) - set(wanted)),
         excluded=len(decision.excluded),
         admin_alert=decision.admin_alert,
     )
