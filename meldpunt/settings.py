@@ -94,6 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meldpunt.nlds.theme",
             ],
+            # |datum and |datum_tijd on every template: one date format per language.
+            "builtins": ["meldpunt.dates"],
         },
     },
 ]

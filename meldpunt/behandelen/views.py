@@ -5,13 +5,14 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user
 from meldpunt.audit.models import AuditEvent
-from meldpunt.cases import actions
+from meldpunt.cases import actions, worklist
 from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
@@ -23,14 +24,24 @@ from meldpunt.notifications.models import Notification
 
 @staff_required
 def home(request):
-    cases = cases_visible_to(request.staff).prefetch_related("subjects__person")
-    state = request.GET.get("status", "")
-    if state in State.values:
-        cases = cases.filter(state=state)
+    """The working list: the cases this staff member may see, filtered, searched and sorted (cases.worklist)."""
+    form = worklist.CaseFilterForm(request.GET or None)
+    values = form.values() if request.GET else {}
+    visible = cases_visible_to(request.staff).prefetch_related("subjects__person")
+    now = timezone.now()
+    cases = worklist.filter_cases(visible, values, now)
+    kept = {name: value for name, value in values.items() if value and name != "sorteer"}
+    page = list(cases[:200])
+    for case in page:
+        case.accused = worklist.accused_names(case)
+        case.deadlines = worklist.deadline_status(case, now)
     context = {
-        "cases": cases[:200],
-        "states": State.choices,
-        "current_state": state,
+        "cases": page,
+        "total": cases.count(),
+        "form": form if request.GET else worklist.CaseFilterForm(),
+        "filtered": bool(kept),
+        "sort": values.get("sorteer") or worklist.DEFAULT_SORT,
+        "sort_links": {key: "?" + urlencode({**kept, "sorteer": key}) for key in worklist.SORTS},
     }
     return render(request, "behandelen/home.html", context)
 

@@ -136,6 +136,24 @@ class Case(models.Model):
             "told_before": dict(ToldBefore.choices).get(content.get("told_before"), ""),
         }
 
+    @cached_property
+    def deadlines(self):
+        """The reporter's deadlines and whether they are met (``cases.deadlines.status``).
+
+        The case list sets this from its query annotations instead of asking per case."""
+        from django.utils import timezone
+
+        from meldpunt.cases import deadlines
+        from meldpunt.cases.workflow import OPEN_STATES
+
+        return deadlines.status(
+            first_contact_due_at=self.acknowledgement_due,
+            feedback_due_at=self.feedback_due,
+            contacted=self.messages.filter(author=Message.Author.BEHANDELAAR).exists(),
+            still_open=self.state in OPEN_STATES,
+            now=timezone.now(),
+        )
+
     def get_wishes_display(self) -> list[str]:
         labels = dict(Wish.choices)
         return [labels.get(w, w) for w in self.wishes]
