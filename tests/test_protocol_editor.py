@@ -324,7 +324,7 @@ def test_what_if_a_report_is_about_the_wethouder(admin, person):
     assert "Marieke van Dalen" in recipients
     assert "Willem Jacobs" in recipients
     assert "Henk Bosman" not in recipients
-    assert "Burgemeester: protocol v1, regel 'wethouder'" in recipients
+    assert "Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1)" in recipients
     assert section(page, "categories") == "Wethouder"
     assert "Henk Bosman — de persoon over wie de melding gaat" in section(page, "excluded")
     assert "Geen: het protocol noemt hier geen extern adres." in page
@@ -345,7 +345,7 @@ def test_what_if_shows_the_admin_alert_when_nobody_is_left(admin, organisation, 
     Position.objects.filter(organisation=organisation, code="griffier").update(category="medewerker")
     page = preview(admin, person("Ruud Meijer"))
     assert "<strong>Ja.</strong>" in page
-    assert "integriteitsbureau: niemand beschikbaar voor 'role:griffier'" in section(page, "recipients")
+    assert "integriteitsbureau: geen griffier beschikbaar (vacant of uitgesloten)" in section(page, "recipients")
 
 
 def test_what_if_refuses_someone_outside_the_registry(admin):

@@ -24,7 +24,7 @@ def test_report_about_wethouder_reaches_burgemeester_not_the_wethouder(demo, liv
     burgemeester.goto(f"{base}/behandelen/notificaties/")
     notifications = burgemeester.get_by_test_id("notifications")
     expect(notifications).to_contain_text(reference)
-    expect(notifications).to_contain_text("protocol v1, regel 'wethouder'")
+    expect(notifications).to_contain_text("omdat de melding over een wethouder gaat (protocol versie 1)")
     shot(burgemeester, "burgemeester-notifications")
 
     notifications.get_by_role("link", name=f"zaak {reference}").click()
@@ -33,7 +33,7 @@ def test_report_about_wethouder_reaches_burgemeester_not_the_wethouder(demo, liv
     expect(burgemeester.get_by_role("heading", name="Routering volgens het protocol")).to_be_visible()
     routing = burgemeester.get_by_test_id("routing")
     herself = routing.locator("li", has_text="Marieke van Dalen")
-    expect(herself).to_contain_text("Burgemeester: protocol v1, regel 'wethouder'")
+    expect(herself).to_contain_text("Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1)")
     expect(routing).to_contain_text("Willem Jacobs")
     expect(routing).not_to_contain_text("Henk Bosman")
     shot(burgemeester, "burgemeester-case")
