@@ -1,5 +1,6 @@
 """Receipt codes: format, storage, look-up, wrong codes and rate limits."""
 
+import re
 import time
 
 import pytest
@@ -161,17 +162,82 @@ def test_rate_limit_stores_no_client_address(client, organisation):
     assert not any("203.0.113.45" in key for key in keys)
 
 
-@pytest.mark.django_db
-def test_a_taken_lookup_part_gives_the_reporter_a_code_that_works(organisation, person, monkeypatch):
-    first, first_code = report_about(organisation, person("Henk Bosman"))
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _first_codes(monkeypatch, *codes):
+    """ReceiptCode.generate returns ``codes`` first, then random codes again."""
     real_generate = ReceiptCode.generate.__func__
-    calls = iter([ReceiptCode(lookup=first_code.lookup, secret="1" * 18)])
+    queue = iter(codes)
 
     def generate(cls):
-        return next(calls, None) or real_generate(cls)
+        return next(queue, None) or real_generate(cls)
 
     monkeypatch.setattr(ReceiptCode, "generate", classmethod(generate))
-    second, second_code = report_about(organisation, person("Henk Bosman"))
-    assert second_code.lookup != first_code.lookup
-    assert receipts.find_case(organisation, str(second_code)) == second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_taken_lookup_part_gives_the_reporter_a_code_that_works(client, organisation, person, monkeypatch):
+    """Tried: a report through the public form whose first random look-up part
+    is already another case's, with a registry person, a typed name and two
+    files. The database refuses the look-up; the report must still be stored
+    whole under a new look-up part, and its code open the inbox. (A real
+    transaction, so the database checks every reference when it commits.)"""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    first, first_code = report_about(organisation, person("Lotte Jansen"))
+    bosman = person("Henk Bosman")
+    _first_codes(monkeypatch, ReceiptCode(lookup=first_code.lookup, secret="1" * 18))
+    response = client.post(
+        "/voorbeeldstad/melden/",
+        {
+            "action": "verstuur",
+            "relation": "inwoner",
+            "anonymous": "ja",
+            "description": "Hij stuurde mij berichten na mijn hulpvraag.",
+            "contact_context": "hulpvraag",
+            "told_before": "nee",
+            "wishes": ["gehoord"],
+            f"persoon_{bosman.pk}": "beschuldigde",
+            "vrij_naam_1": "Man met pet",
+            "vrij_functie_1": "bezoeker",
+            "vrij_rol_1": "betrokkene",
+            "files": [SimpleUploadedFile("brief.pdf", PDF), SimpleUploadedFile("notitie.txt", b"om 14:00 gebeld")],
+        },
+    )
+    assert response.status_code == 200
+    code = re.search(r'data-testid="receipt-code">([0-9 ]+)<', response.content.decode()).group(1)
+    assert ReceiptCode.parse(code).lookup != first_code.lookup
+
+    second = Case.objects.exclude(pk=first.pk).get()
+    assert second.content["description"] == "Hij stuurde mij berichten na mijn hulpvraag."
+    subjects = {(s.role, s.person.name if s.person else s.description()["name"]) for s in second.subjects.all()}
+    assert subjects == {("beschuldigde", "Henk Bosman"), ("betrokkene", "Man met pet")}
+    assert sorted((a.filename, a.read()) for a in second.attachments.all()) == [
+        ("brief.pdf", PDF),
+        ("notitie.txt", b"om 14:00 gebeld"),
+    ]
+
+    reporter = Client(REMOTE_ADDR="192.0.2.50")
+    login = reporter.post("/voorbeeldstad/postvak/", {"code": code})
+    assert login.status_code == 302
+    inbox = reporter.get(login["Location"]).content.decode()
+    assert reporter.session["melder_case"] == str(second.public_id)
+    assert "goed ontvangen" in inbox
     assert receipts.find_case(organisation, str(first_code)) == first
+
+
+@pytest.mark.django_db
+def test_an_other_integrity_error_is_not_retried_or_hidden(organisation, person, monkeypatch):
+    """Tried: a report whose storage breaks on another constraint (a case number
+    already taken). It must fail loudly, not be retried as a look-up collision."""
+    from django.db import IntegrityError
+
+    from meldpunt.cases import actions
+
+    first, _code = report_about(organisation, person("Henk Bosman"))
+    monkeypatch.setattr(actions, "_next_reference", lambda organisation, now: first.reference)
+    with pytest.raises(IntegrityError):
+        report_about(organisation, person("Henk Bosman"))
+    assert Case.objects.count() == 1

@@ -7,6 +7,7 @@ starts, so no lock is held while it runs.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -143,31 +144,37 @@ def submit_report(
     case.__dict__["key"] = key
     case.sealed_content = key.seal_json("content", report.sealed_fields())
 
+    # The child rows are built afresh for every attempt (a failed attempt
+    # leaves them pointing at a row that was rolled back); what is sealed is
+    # sealed once, since its associated data names only the case's and the
+    # row's public ids, which stay the same on a retry.
     subjects = []
     for subject in report.subjects:
-        link = SubjectLink(case=case, role=subject.role, person=subject.person)
+        public_id = uuid.uuid4()
+        sealed = None
         if subject.person is None:
-            link.sealed_description = key.seal_json(
-                f"subject:{link.public_id}", {"name": subject.name, "function": subject.function}
-            )
-        subjects.append(link)
+            sealed = key.seal_json(f"subject:{public_id}", {"name": subject.name, "function": subject.function})
+        subjects.append((public_id, subject, sealed))
     attachments = [
         _seal_attachment(case, key, f, REPORTER if not registered_by else "behandelaar", now) for f in report.files
     ]
+    actor = actor_for_user(registered_by) if registered_by else REPORTER
 
-    for _attempt in range(5):
+    for _attempt in range(LOOKUP_ATTEMPTS):
+        case.pk = None
+        case._state.adding = True
+        case.receipt_lookup = code.lookup
         try:
             with transaction.atomic():
-                case.receipt_lookup = _free_lookup(organisation, code.lookup)
-                code = ReceiptCode(lookup=case.receipt_lookup, secret=code.secret)
                 case.reference = _next_reference(organisation, now)
                 case.save()
-                SubjectLink.objects.bulk_create(subjects)
-                for attachment in attachments:
-                    attachment.save()
+                SubjectLink.objects.bulk_create(
+                    SubjectLink(case=case, role=s.role, person=s.person, public_id=public_id, sealed_description=sealed)
+                    for public_id, s, sealed in subjects
+                )
+                Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
                 if case.acknowledged_at:
                     _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
-                actor = actor_for_user(registered_by) if registered_by else REPORTER
                 record(
                     "case.created",
                     actor=actor,
@@ -180,21 +187,42 @@ def submit_report(
                 )
                 route_case(case, trigger="submitted", actor=actor)
             return case, code
-        except IntegrityError:
-            # Another submission took the same look-up part at the same moment.
-            # Nothing was stored; start the rows afresh and try a new look-up part.
-            for row in [case, *subjects, *attachments]:
-                row.pk = None
-                row._state.adding = True
+        except IntegrityError as error:
+            if not _violates(error, Case, "case_receipt_lookup_unique"):
+                raise
+            # Another case of the organisation has this look-up part. Nothing
+            # was stored; try again with a new one (the secret stays).
             code = ReceiptCode(lookup=ReceiptCode.generate().lookup, secret=code.secret)
     raise RuntimeError("could not allocate a receipt code")
 
 
-def _free_lookup(organisation, lookup: str) -> str:
-    """``lookup`` if no case of the organisation uses it, else a fresh one."""
-    while Case.objects.filter(organisation=organisation, receipt_lookup=lookup).exists():
-        lookup = ReceiptCode.generate().lookup
-    return lookup
+# With a million look-up parts per organisation, ten taken in a row is
+# beyond any organisation's number of cases.
+LOOKUP_ATTEMPTS = 10
+
+
+def _copy(row, **changes):
+    """An unsaved copy of ``row`` (same public id and sealed data)."""
+    values = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key}
+    values.update(changes)
+    values.pop("case_id", None)
+    return type(row)(**values)
+
+
+def _violates(error: IntegrityError, model, constraint_name: str) -> bool:
+    """Whether ``error`` is a violation of the named unique constraint of ``model``.
+
+    PostgreSQL names the constraint; SQLite names the columns of the index
+    ("UNIQUE constraint failed: cases_case.organisation_id, cases_case.receipt_lookup").
+    """
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is not None:
+        return diag.constraint_name == constraint_name
+    (constraint,) = (c for c in model._meta.constraints if c.name == constraint_name)
+    table = model._meta.db_table
+    columns = ", ".join(f"{table}.{model._meta.get_field(name).column}" for name in constraint.fields)
+    return str(cause or error) == f"UNIQUE constraint failed: {columns}"
 
 
 def _next_reference(organisation, now) -> str:
