@@ -12,7 +12,7 @@ from meldpunt.cases import actions, receipts
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
 from meldpunt.cases.models import Message
-from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES
+from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES, TransitionNotAllowed
 from meldpunt.melden import session
 from meldpunt.organisations.models import Organisation
 
@@ -69,13 +69,17 @@ def inbox(request, org):
     form = MessageForm()
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
-        if case.state not in OPEN_STATES:
-            form.add_error(None, _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen."))
-        elif form.is_valid():
-            actions.post_message(
-                case, Message.Author.MELDER, form.cleaned_data["body"], files=form.cleaned_data["files"]
-            )
-            return redirect("melden:inbox", org=organisation.slug)
+        if form.is_valid():
+            # The action decides on the locked case (it may have been closed a moment ago).
+            try:
+                actions.post_message(
+                    case, Message.Author.MELDER, form.cleaned_data["body"], files=form.cleaned_data["files"]
+                )
+            except actions.ClosedForReporter:
+                case.refresh_from_db(fields=["state"])
+                form.add_error(None, _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen."))
+            else:
+                return redirect("melden:inbox", org=organisation.slug)
     context = {
         "organisation": organisation,
         "case": case,
@@ -114,9 +118,14 @@ def withdraw(request, org):
     case = session.reporter_case(request, organisation)
     if case is None:
         return redirect("melden:inbox_login", org=organisation.slug)
-    if request.method == "POST" and case.state in OPEN_STATES:
-        actions.withdraw(case)
-        return redirect("melden:inbox", org=organisation.slug)
+    if request.method == "POST":
+        # The action decides on the locked case; withdrawn or closed meanwhile means the page says so.
+        try:
+            actions.withdraw(case)
+        except TransitionNotAllowed:
+            case.refresh_from_db(fields=["state"])
+        else:
+            return redirect("melden:inbox", org=organisation.slug)
     return render(request, "melden/withdraw.html", {"organisation": organisation, "case": case})
 
 
