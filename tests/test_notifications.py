@@ -229,3 +229,29 @@ def test_resend_does_not_keep_queuing_for_someone_excluded_since(organisation, p
     assert Notification.objects.get(person=mayor, case=case).emailed_at is None
     requeued = requeue_unsent(datetime.timedelta(0))
     assert Notification.objects.get(person=mayor, case=case).pk not in requeued
+
+
+def test_someone_who_left_office_after_the_email_was_queued_is_not_emailed(organisation, person):
+    """Tried: a report about a wethouder is queued for the burgemeester and the
+    gemeentesecretaris; then the functional admin ends the burgemeester's
+    appointment (as of yesterday) on the registry page; then the worker runs."""
+    from meldpunt.registry.models import Appointment
+
+    case = submit_about_wethouder(organisation, person)
+    mayor = person("Marieke van Dalen")
+    appointment = Appointment.objects.get(person=mayor, end_date__isnull=True)
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    response = verified_client("beheerder").post(
+        reverse("beheer:appointment_end", args=[appointment.pk]), {"end_date": yesterday}
+    )
+    assert response.status_code == 302
+
+    run_worker()
+
+    recipients = {address for message in mail.outbox for address in message.to}
+    assert mayor.email not in recipients
+    # The gemeentesecretaris still is, and so is the burgemeester's deputy now told in her
+    # place (the locoburgemeester is the accused, so his deputy, wethouder Financiën).
+    assert recipients == {"w.jacobs@voorbeeldstad.example", person("Pieter de Groot").email}
+    assert Notification.objects.get(case=case, person=mayor).emailed_at is None
+    assert DBTaskResult.objects.filter(return_value="recipient excluded").count() == 1

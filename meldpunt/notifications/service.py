@@ -60,10 +60,12 @@ def email_text(notification: Notification) -> tuple[str, str]:
 
 
 def still_allowed(notification: Notification) -> bool:
-    from meldpunt.cases.access import without_excluded
-    from meldpunt.cases.models import Case
+    """Whether the recipient may open the case right now: the full access rule
+    (handler today, or a recipient who still holds the position that reached
+    them, and not excluded), checked again right before every send."""
+    from meldpunt.cases.access import may_open
 
-    return without_excluded(Case.objects.filter(pk=notification.case_id), notification.person).exists()
+    return may_open(notification.person, notification.case)
 
 
 @task()
@@ -82,7 +84,8 @@ def send_email(notification_id: int, attempt: int = 1) -> str:
         if not notification.person.email:
             return "no address"
         if notification.case is not None and not still_allowed(notification):
-            # Re-classified since it was queued: this person is now excluded.
+            # Since it was queued the person left the position that reached
+            # them, or a re-classification excluded them.
             return "recipient excluded"
         subject, body = email_text(notification)
         try:

@@ -38,6 +38,7 @@ def test_anonymous_report_in_dutch_without_javascript(demo, live_server, new_con
         "nlds/utrecht/index.css",
         "nlds/theme/theme.css",
         "meldpunt/meldpunt.css",
+        "meldpunt/look.css",
     }
     assert all(status in (200, 304) for _, status in stylesheets), stylesheets
     assert page.url == f"{live_server.url}/{ORG}/postvak/melding/"
