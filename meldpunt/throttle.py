@@ -1,14 +1,28 @@
 """Rate limits: receipt-code attempts (per client and for the whole
-installation) and failed staff logins (per client and per username).
+installation), and failed staff logins (per client and per
+username).
+
+Every limit is "at most N in any period of W seconds", kept as a sliding
+window in the shared cache: a count for the current period of W seconds and
+one for the period before, weighted by how much of it still lies within the
+last W seconds. Nothing resets on the minute, so a burst at the end of one
+period is still counted at the start of the next.
+
+A request that a limit refuses is counted nowhere: it cost no argon2 check
+and stored nothing, so one client hammering the door exhausts only its own
+allowance, never the installation's.
 
 The client's address is never stored or logged: it is turned into an HMAC
 under a key derived from the secret key and today's date, and only that
-(irreversible, different every day) value is used as a cache key, which
-expires after the window.
+(irreversible, different every day) value is used in a cache key, which
+expires after two windows.
 """
 
+import datetime
 import hashlib
 import hmac
+import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,44 +38,100 @@ def _client_token(request) -> str:
     return hmac.new(day_key.digest(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _hit(key: str, timeout: int) -> int:
-    # get + set rather than incr: the database cache's incr resets the
-    # expiry. Two requests at the same instant may count as one; the limits
-    # are far below what guessing a code would need, so that is harmless.
-    count = (cache.get(key) or 0) + 1
-    cache.set(key, count, timeout)
-    return count
-
-
-def allow_receipt_attempt(request) -> bool:
-    """Count one attempt; False when this client or everyone together tried too often."""
-    now = int(timezone.now().timestamp())
-    window = settings.RECEIPT_ATTEMPTS_WINDOW
-    global_count = _hit(f"receipt-attempts:all:{now // 60}", 60)
-    client_count = _hit(f"receipt-attempts:client:{_client_token(request)}:{now // window}", window)
-    return (
-        client_count <= settings.RECEIPT_ATTEMPTS_PER_CLIENT
-        and global_count <= settings.RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE
-    )
-
-
 def _subject_token(subject: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), subject.lower().encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _login_keys(request, username: str) -> list[str]:
-    bucket = int(timezone.now().timestamp()) // settings.LOGIN_FAILURES_WINDOW
+@dataclass(frozen=True)
+class Window:
+    """At most ``limit`` hits in any ``seconds`` seconds, counted under ``key``."""
+
+    key: str
+    limit: int
+    seconds: int
+
+    def _counts(self, now: float) -> tuple[int, int, float]:
+        period, offset = divmod(now, self.seconds)
+        period = int(period)
+        values = cache.get_many([self._key(period - 1), self._key(period)])
+        return values.get(self._key(period - 1), 0), values.get(self._key(period), 0), offset / self.seconds
+
+    def _key(self, period: int) -> str:
+        return f"{self.key}:{self.seconds}:{period}"
+
+    def used(self, now: float) -> float:
+        previous, current, elapsed = self._counts(now)
+        return previous * (1 - elapsed) + current
+
+    def free_at(self, now: float) -> float:
+        """The first moment (seconds since the epoch) at which one more hit is allowed."""
+        previous, current, elapsed = self._counts(now)
+        room = self.limit - 1
+        if previous * (1 - elapsed) + current <= room:
+            return now
+        start = now - elapsed * self.seconds
+        if current <= room:
+            # Wait until enough of the previous period has slid out.
+            return start + (1 - (room - current) / previous) * self.seconds
+        # Wait until the next period, then until enough of this one has slid out.
+        return start + self.seconds + (1 - room / current) * self.seconds
+
+    def hit(self, now: float) -> None:
+        # get + set rather than incr: the database cache's incr is not atomic
+        # either. Two requests at the same instant may count as one; the
+        # limits are far below what guessing a code would need, so that is
+        # harmless.
+        key = self._key(int(now // self.seconds))
+        cache.set(key, (cache.get(key) or 0) + 1, 2 * self.seconds)
+
+
+def _take(windows: list[Window]) -> datetime.datetime | None:
+    """Count one hit in every window and return None, or, when any window is
+    full, count nothing and return the moment from which all would allow one."""
+    now = timezone.now().timestamp()
+    free_at = max(window.free_at(now) for window in windows)
+    if free_at > now:
+        return datetime.datetime.fromtimestamp(math.ceil(free_at), tz=datetime.UTC)
+    for window in windows:
+        window.hit(now)
+    return None
+
+
+def receipt_attempt_refused_until(request) -> datetime.datetime | None:
+    """None when this receipt-code attempt may go ahead (and is counted); else
+    the moment from which this client may try again."""
+    return _take(
+        [
+            Window(
+                f"receipt-attempts:client:{_client_token(request)}",
+                settings.RECEIPT_ATTEMPTS_PER_CLIENT,
+                settings.RECEIPT_ATTEMPTS_WINDOW,
+            ),
+            Window("receipt-attempts:all", settings.RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE, 60),
+        ]
+    )
+
+
+def allow_receipt_attempt(request) -> bool:
+    """Count one attempt; False when this client or everyone together tried too often."""
+    return receipt_attempt_refused_until(request) is None
+
+
+def _login_windows(request, username: str) -> list[Window]:
+    allowed, seconds = settings.LOGIN_FAILURES_ALLOWED, settings.LOGIN_FAILURES_WINDOW
     return [
-        f"login-failures:client:{_client_token(request)}:{bucket}",
-        f"login-failures:user:{_subject_token(username)}:{bucket}",
+        Window(f"login-failures:client:{_client_token(request)}", allowed, seconds),
+        Window(f"login-failures:user:{_subject_token(username)}", allowed, seconds),
     ]
 
 
 def login_blocked(request, username: str) -> bool:
     """True when this client, or anyone trying this username, failed too often lately."""
-    return any((cache.get(key) or 0) >= settings.LOGIN_FAILURES_ALLOWED for key in _login_keys(request, username))
+    now = timezone.now().timestamp()
+    return any(window.free_at(now) > now for window in _login_windows(request, username))
 
 
 def count_login_failure(request, username: str) -> None:
-    for key in _login_keys(request, username):
-        _hit(key, settings.LOGIN_FAILURES_WINDOW)
+    now = timezone.now().timestamp()
+    for window in _login_windows(request, username):
+        window.hit(now)

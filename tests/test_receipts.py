@@ -1,11 +1,13 @@
 """Receipt codes: format, storage, look-up, wrong codes and rate limits."""
 
+import datetime
 import re
 import time
 
 import pytest
+import time_machine
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from meldpunt.cases import receipts
 from meldpunt.cases.models import Case
@@ -118,36 +120,87 @@ def test_malformed_code_keeps_what_was_typed(client, organisation):
     assert 'value="abc-def"' in response.content.decode()
 
 
+# A fixed moment for the rate-limit tests: counting windows slide with the
+# clock, so a test that reads the real clock could straddle a minute.
+MOMENT = datetime.datetime(2026, 3, 2, 10, 14, 50, tzinfo=datetime.UTC)
+WRONG = "1111 2222 3333 4444 5555 6666"
+
+
+def _try(client, code):
+    return client.post("/voorbeeldstad/postvak/", {"code": code})
+
+
 @pytest.mark.django_db
 @override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=3)
 def test_too_many_tries_from_one_client_are_refused_even_with_the_right_code(client, organisation, person):
     case, code = report_about(organisation, person("Henk Bosman"))
-    for _ in range(3):
-        client.post("/voorbeeldstad/postvak/", {"code": "1111 2222 3333 4444 5555 6666"})
-    response = client.post("/voorbeeldstad/postvak/", {"code": str(code)})
-    assert response.status_code == 400
-    assert "te vaak een code geprobeerd" in response.content.decode()
-    assert "melder_case" not in client.session
+    with time_machine.travel(MOMENT, tick=False):
+        for _ in range(3):
+            _try(client, WRONG)
+        response = _try(client, str(code))
+        assert response.status_code == 400
+        assert "te vaak een code geprobeerd" in response.content.decode()
+        assert "melder_case" not in client.session
 
-    # Another client (another address) is not affected.
-    from django.test import Client
-
-    other = Client(REMOTE_ADDR="192.0.2.99")
-    response = other.post("/voorbeeldstad/postvak/", {"code": str(code)})
-    assert response.status_code == 302
+        # Another client (another address) is not affected.
+        assert _try(Client(REMOTE_ADDR="192.0.2.99"), str(code)).status_code == 302
 
 
 @pytest.mark.django_db
 @override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=100, RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE=5)
 def test_global_limit_stops_a_guessing_attack_spread_over_many_addresses(organisation, person):
-    from django.test import Client
-
     case, code = report_about(organisation, person("Henk Bosman"))
-    for number in range(5):
-        Client(REMOTE_ADDR=f"198.51.100.{number}").post("/voorbeeldstad/postvak/", {"code": "1" * 24})
-    response = Client(REMOTE_ADDR="203.0.113.7").post("/voorbeeldstad/postvak/", {"code": str(code)})
-    assert response.status_code == 400
-    assert "te vaak een code geprobeerd" in response.content.decode()
+    with time_machine.travel(MOMENT, tick=False):
+        for number in range(5):
+            _try(Client(REMOTE_ADDR=f"198.51.100.{number}"), WRONG)
+        response = _try(Client(REMOTE_ADDR="203.0.113.7"), str(code))
+        assert response.status_code == 400
+        assert "te vaak een code geprobeerd" in response.content.decode()
+
+
+@pytest.mark.django_db
+@override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=3, RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE=5)
+def test_one_client_hammering_does_not_lock_others_out_of_their_inbox(organisation, person):
+    """Tried: one address sends 50 wrong codes within a second (per-client limit 3,
+    installation limit 5 a minute). Only its first 3 cost an argon2 check; the
+    other 47 are refused at once and must not use up everyone's allowance."""
+    case, code = report_about(organisation, person("Henk Bosman"))
+    hammer = Client(REMOTE_ADDR="198.51.100.66")
+    with time_machine.travel(MOMENT, tick=False):
+        statuses = [_try(hammer, WRONG) for _ in range(50)]
+        assert all("te vaak" in response.content.decode() for response in statuses[3:])
+        assert _try(Client(REMOTE_ADDR="192.0.2.10"), str(code)).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=3, RECEIPT_ATTEMPTS_WINDOW=15 * 60)
+def test_the_client_window_slides_instead_of_resetting(organisation, person):
+    """Tried: 3 wrong codes at 10:14:50, just before a quarter-hour boundary a
+    fixed bucket would reset at; then the right code 2 minutes and 15 minutes later."""
+    case, code = report_about(organisation, person("Henk Bosman"))
+    reporter = Client(REMOTE_ADDR="198.51.100.7")
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        for _ in range(3):
+            _try(reporter, WRONG)
+        clock.shift(datetime.timedelta(minutes=2))
+        assert "te vaak een code geprobeerd" in _try(reporter, str(code)).content.decode()
+        clock.shift(datetime.timedelta(minutes=13, seconds=1))
+        assert _try(reporter, str(code)).status_code == 302
+
+
+@pytest.mark.django_db
+@override_settings(RECEIPT_ATTEMPTS_PER_CLIENT=100, RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE=5)
+def test_the_global_window_slides_instead_of_resetting_on_the_minute(organisation, person):
+    """Tried: 5 wrong codes from 5 addresses at 10:14:50, the right code from a
+    sixth at 10:15:05 (a new minute) and again at 10:15:51 (a minute later)."""
+    case, code = report_about(organisation, person("Henk Bosman"))
+    with time_machine.travel(MOMENT, tick=False) as clock:
+        for number in range(5):
+            _try(Client(REMOTE_ADDR=f"198.51.100.{number}"), WRONG)
+        clock.shift(datetime.timedelta(seconds=15))
+        assert "te vaak een code geprobeerd" in _try(Client(REMOTE_ADDR="203.0.113.7"), str(code)).content.decode()
+        clock.shift(datetime.timedelta(seconds=46))
+        assert _try(Client(REMOTE_ADDR="203.0.113.7"), str(code)).status_code == 302
 
 
 @pytest.mark.django_db
@@ -184,7 +237,6 @@ def test_a_taken_lookup_part_gives_the_reporter_a_code_that_works(client, organi
     whole under a new look-up part, and its code open the inbox. (A real
     transaction, so the database checks every reference when it commits.)"""
     from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.test import Client
 
     first, first_code = report_about(organisation, person("Lotte Jansen"))
     bosman = person("Henk Bosman")
