@@ -94,8 +94,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meldpunt.nlds.theme",
             ],
-            # |datum and |datum_tijd on every template: one date format per language.
-            "builtins": ["meldpunt.dates"],
+            # |datum, |datum_tijd (one date format per language) and |tel_links on every template.
+            "builtins": ["meldpunt.dates", "meldpunt.text"],
         },
     },
 ]

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.log import actor_for_user
 from meldpunt.audit.models import AuditEvent
+from meldpunt.audit.phrases import describe_events
 from meldpunt.cases import actions, worklist
 from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
@@ -160,4 +161,5 @@ def case_log(request, reference):
     case = access_case_for_handling(request.staff, reference)
     actions.record_read(request.user, case, what="audit-trail")
     events = AuditEvent.objects.filter(organisation_id_ref=case.organisation_id, case_reference=case.reference)
-    return render(request, "behandelen/case_log.html", {"case": case, "events": events.order_by("seq")})
+    described = describe_events(events.order_by("seq"))
+    return render(request, "behandelen/case_log.html", {"case": case, "events": described})

@@ -16,6 +16,11 @@ ORGANISATION = {
         "Vertrouwenspersoon Mirjam Hoekstra: 0800 000 0000 (fictief), vertrouwenspersoon@voorbeeldstad.example. "
         "U kunt ook terecht bij het Huis voor Klokkenluiders of uw huisarts."
     ),
+    "support_text_en": (
+        "Confidential counsellor (vertrouwenspersoon) Mirjam Hoekstra: 0800 000 0000 (fictitious), "
+        "vertrouwenspersoon@voorbeeldstad.example. You can also turn to the Dutch Whistleblowers Authority "
+        "(Huis voor Klokkenluiders) or your GP."
+    ),
     "external_oversight": "Commissaris van de Koning, Provinciehuis, Postbus 1, 1000 AA Provinciestad (fictief)",
 }
 

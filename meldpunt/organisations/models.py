@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +26,20 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Hoe een melder de vertrouwenspersoon en andere steun bereikt."),
     )
+    support_text_en = models.TextField(
+        _("steun en advies, in het Engels"),
+        blank=True,
+        help_text=_("Dezelfde tekst voor de Engelse pagina's. Leeg: de Nederlandse tekst."),
+    )
+    logo = models.CharField(
+        _("logo"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Pad van het logo tussen de statische bestanden, bijvoorbeeld 'theme/logo.svg' "
+            "(uit MELDPUNT_THEME_DIR). Leeg: alleen de naam."
+        ),
+    )
     external_oversight = models.TextField(
         _("extern adres"),
         blank=True,
@@ -38,3 +53,10 @@ class Organisation(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def localised_support_text(self) -> str:
+        """The support text in the page's language (English when there is one, else Dutch)."""
+        if get_language() == "en" and self.support_text_en:
+            return self.support_text_en
+        return self.support_text

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from meldpunt.protocol import wording
+
 ROLE = "role:"
 DEPUTY_OF = "deputy_of:"
 MANAGER_ABOVE_MANAGER = "manager_above_manager"
@@ -226,11 +228,14 @@ def route(
         if rule is None or not rule.recipients:
             decision.admin_alert = True
             integrity_office(
-                _("integriteitsbureau: protocol v%(v)s heeft geen regel voor '%(c)s'")
-                % {"v": protocol.number, "c": category}
+                _("integriteitsbureau, omdat protocol versie %(v)s niet zegt wie een melding %(about)s krijgt")
+                % {"v": protocol.number, "about": wording.about(category)}
             )
             continue
-        where = _("protocol v%(v)s, regel '%(c)s'") % {"v": protocol.number, "c": category}
+        where = _("omdat de melding %(about)s gaat (protocol versie %(v)s)") % {
+            "v": protocol.number,
+            "about": wording.about(category),
+        }
         for code in rule.recipients:
             if code == EXTERNAL:
                 decision.external = True
@@ -260,17 +265,17 @@ def route(
                 # other recipients.
                 decision.admin_alert = True
                 integrity_office(
-                    _("integriteitsbureau: niemand beschikbaar voor '%(code)s' (%(where)s)")
-                    % {"code": code, "where": where}
+                    _("integriteitsbureau: geen %(code)s beschikbaar (vacant of uitgesloten), %(where)s")
+                    % {"code": wording.recipient(code), "where": where}
                 )
 
     if not chosen:
         decision.admin_alert = True
-        integrity_office(_("integriteitsbureau: het protocol leverde niemand op"))
+        integrity_office(_("integriteitsbureau, omdat het protocol niemand anders opleverde"))
     if not chosen:
         # Even the integrity office is excluded: the functional admins are
         # told, so a person can pick the case up outside the usual route.
         for admin in sorted(registry.admins - excluded):
-            add(admin, None, _("functioneel beheerder: niemand anders beschikbaar"))
+            add(admin, None, _("functioneel beheerder, omdat niemand anders beschikbaar is"))
     decision.recipients = list(chosen.values())
     return decision

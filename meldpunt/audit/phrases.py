@@ -1,0 +1,103 @@
+"""Audit events in plain words for staff pages: the one place that maps
+action codes (``case.read``) to phrases ("Zaak geopend door Ingrid Vos").
+
+The stored events keep their codes (the hash chain covers them); pages show
+``describe_events``. An action without a phrase here is still shown, as
+"Handeling vastgelegd", so nothing disappears from the log.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from meldpunt.cases.models import Channel, Kind, Message, State
+
+ACTIONS = {
+    "case.created": gettext_lazy("%(kind)s ontvangen via %(channel)s, vastgelegd door %(actor)s"),
+    "case.read": gettext_lazy("Zaak geopend door %(actor)s"),
+    "case.read.attachment": gettext_lazy("Bijlage geopend door %(actor)s"),
+    "case.read.audit-trail": gettext_lazy("Logboek geopend door %(actor)s"),
+    "case.routed": gettext_lazy("Verdeeld volgens protocol versie %(protocol)s %(trigger)s"),
+    "case.state_changed": gettext_lazy("Status gewijzigd van „%(from)s” naar „%(to)s” door %(actor)s"),
+    "case.subject_added.beschuldigde": gettext_lazy("Persoon over wie de melding gaat toegevoegd door %(actor)s"),
+    "case.subject_added.betrokkene": gettext_lazy("Betrokkene of getuige toegevoegd door %(actor)s"),
+    "message.sent.melder": gettext_lazy("Bericht van de melder"),
+    "message.sent": gettext_lazy("Bericht aan de melder gestuurd door %(actor)s"),
+}
+UNKNOWN = gettext_lazy("Handeling vastgelegd door %(actor)s")
+
+TRIGGERS = {
+    "submitted": gettext_lazy("bij binnenkomst"),
+    "reclassified": gettext_lazy("na het opnieuw indelen"),
+}
+OTHER_TRIGGER = gettext_lazy("na een wijziging in het register of het protocol")
+
+REPORTER = "melder"
+SYSTEM = "system"
+
+
+@dataclass
+class DescribedEvent:
+    at: object
+    actor: str
+    phrase: str
+
+
+def _label(choices, value) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def staff_names(actors: set[str]) -> dict[str, str]:
+    """``staff:<username>`` → the person's name in the registry (else the username)."""
+    usernames = {a.split(":", 1)[1] for a in actors if a.startswith("staff:")}
+    users = get_user_model().objects.filter(username__in=usernames).select_related("staff_account__person")
+    names = {}
+    for user in users:
+        account = getattr(user, "staff_account", None)
+        names[f"staff:{user.get_username()}"] = account.person.name if account else user.get_username()
+    return names
+
+
+def actor_name(actor: str, names: dict[str, str]) -> str:
+    if actor == REPORTER:
+        return _("de melder")
+    if actor == SYSTEM or not actor:
+        return _("Meldpunt")
+    return names.get(actor, actor.split(":", 1)[-1])
+
+
+def phrase(action: str, detail: dict, actor: str) -> str:
+    values = {"actor": actor}
+    key = action
+    if action == "case.read":
+        what = str(detail.get("what", "case")).split(":", 1)[0]
+        key = f"case.read.{what}" if f"case.read.{what}" in ACTIONS else action
+    elif action == "case.created":
+        values |= {
+            "kind": _label(Kind.choices, detail.get("kind")),
+            "channel": _label(Channel.choices, detail.get("channel")).lower(),
+        }
+    elif action == "case.routed":
+        values |= {
+            "protocol": detail.get("protocol", "?"),
+            "trigger": TRIGGERS.get(detail.get("trigger"), OTHER_TRIGGER),
+        }
+    elif action == "case.state_changed":
+        values |= {"from": _label(State.choices, detail.get("from")), "to": _label(State.choices, detail.get("to"))}
+    elif action == "case.subject_added":
+        key = f"case.subject_added.{detail.get('role')}"
+    elif action == "message.sent" and detail.get("author") == Message.Author.MELDER:
+        key = "message.sent.melder"
+    template = ACTIONS.get(key, UNKNOWN)
+    return str(template) % values
+
+
+def describe_events(events) -> list[DescribedEvent]:
+    events = list(events)
+    names = staff_names({e.actor for e in events})
+    return [
+        DescribedEvent(e.at, actor_name(e.actor, names), phrase(e.action, e.detail or {}, actor_name(e.actor, names)))
+        for e in events
+    ]
