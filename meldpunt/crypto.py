@@ -1,4 +1,8 @@
-"""Encryption at rest: the only module that touches cryptographic primitives.
+"""Encryption at rest: the only module that uses AES-GCM and the key file.
+
+(Other primitives live with their one use: argon2id for receipt codes in
+``cases/receipts.py``, HMAC-SHA-256 for rate-limit keys in ``throttle.py``,
+SHA-256 for the audit chain in ``audit/models.py``.)
 
 Design (docs/security.md has the full story):
 
