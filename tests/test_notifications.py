@@ -11,16 +11,20 @@ in one transaction does not allow, so these tests use ``transactional_db``.
 
 import datetime
 import signal
+import threading
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from meldpunt.cases.models import Case
 from meldpunt.notifications.models import Notification
-from meldpunt.notifications.service import send_email
+from meldpunt.notifications.service import requeue_unsent, send_email
 from tests.conftest import verified_client
 from tests.factories import report_about
 
@@ -177,6 +181,10 @@ def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, pers
     # One task was claimed by a worker that then died; the other is still waiting.
     dead, waiting = DBTaskResult.objects.order_by("enqueued_at")
     DBTaskResult.objects.filter(pk=dead.pk).update(status="RUNNING", started_at=an_hour_ago)
+    # Its claim on the notification ran out long ago.
+    Notification.objects.filter(pk=dead.args_kwargs["args"][0]).update(
+        claimed_until=an_hour_ago, claim_token="dead-worker"
+    )
 
     call_command("resend_notifications", verbosity=0)
     assert DBTaskResult.objects.filter(status="READY").count() == 2  # the waiting one, and one new
@@ -255,3 +263,95 @@ def test_someone_who_left_office_after_the_email_was_queued_is_not_emailed(organ
     assert recipients == {"w.jacobs@voorbeeldstad.example", person("Pieter de Groot").email}
     assert Notification.objects.get(case=case, person=mayor).emailed_at is None
     assert DBTaskResult.objects.filter(return_value="recipient excluded").count() == 1
+
+
+class BlockingBackend(locmem.EmailBackend):
+    """A mail server that hangs until the test lets it answer."""
+
+    entered = threading.Event()
+    release = threading.Event()
+
+    def send_messages(self, messages):
+        BlockingBackend.entered.set()
+        BlockingBackend.release.wait(60)
+        return super().send_messages(messages)
+
+
+@pytest.fixture
+def slow_mail_server(settings):
+    BlockingBackend.entered.clear()
+    BlockingBackend.release.clear()
+    settings.EMAIL_BACKEND = "tests.test_notifications.BlockingBackend"
+    yield BlockingBackend
+    BlockingBackend.release.set()
+
+
+def test_a_slow_mail_server_blocks_no_submission_and_no_other_worker(organisation, person, slow_mail_server):
+    """Tried: the worker is in the middle of sending the burgemeester's e-mail and the
+    mail server does not answer. Meanwhile a reporter submits another report, the
+    burgemeester's notification is marked read, and a second worker takes a duplicate
+    task for the same notification."""
+    case = submit_about_wethouder(organisation, person)
+    first = Notification.objects.get(case=case, person=person("Marieke van Dalen"))
+    outcome = {}
+
+    def worker():
+        try:
+            outcome["result"] = send_email.call(first.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        assert slow_mail_server.entered.wait(30), "the worker never reached the mail server"
+        # Both writes commit while the send hangs (they would wait for the send's
+        # transaction before: on SQLite for the write lock, on PostgreSQL for the row).
+        second, _code = report_about(organisation, person("Fatima El Amrani"))
+        assert Case.objects.filter(pk=second.pk).exists()
+        assert Notification.objects.filter(pk=first.pk).update(read_at=timezone.now()) == 1
+        # The duplicate task sees the claim and sends nothing.
+        assert send_email.call(first.pk) == "being sent"
+        assert mail.outbox == []
+    finally:
+        slow_mail_server.release.set()
+        thread.join(60)
+    assert outcome["result"] == "sent"
+    assert [m.to for m in mail.outbox] == [["m.vandalen@voorbeeldstad.example"]]
+    first.refresh_from_db()
+    assert first.emailed_at is not None and first.read_at is not None
+    assert first.claimed_until is None
+
+
+def test_a_send_whose_mark_failed_is_sent_again_once_the_claim_runs_out(organisation, person, monkeypatch):
+    """Tried: the mail server accepts the e-mails, then the database refuses the
+    'sent' marks (the crash window between send and mark). Delivery is at least
+    once: the claim keeps the e-mail from going out again at once; after it runs
+    out, resend_notifications queues it and it is sent a second time."""
+    from django.db import OperationalError
+
+    case = submit_about_wethouder(organisation, person)
+    mayor = person("Marieke van Dalen")
+    notification = Notification.objects.get(case=case, person=mayor)
+
+    def database_gone(ids, token):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("meldpunt.notifications.service._mark_sent", database_gone)
+    run_worker()
+    monkeypatch.undo()
+    assert sorted(m.to[0] for m in mail.outbox) == [mayor.email, "w.jacobs@voorbeeldstad.example"]
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"FAILED"}
+    notification.refresh_from_db()
+    assert notification.emailed_at is None and notification.claimed_until > timezone.now()
+
+    # While the claims stand, neither a duplicate task nor resend_notifications sends them.
+    assert send_email.call(notification.pk) == "being sent"
+    assert requeue_unsent(datetime.timedelta(0)) == []
+
+    Notification.objects.filter(pk=notification.pk).update(claimed_until=timezone.now())
+    assert requeue_unsent(datetime.timedelta(0)) == [notification.pk]
+    run_worker()
+    assert [m.to[0] for m in mail.outbox].count(mayor.email) == 2
+    notification.refresh_from_db()
+    assert notification.emailed_at is not None

@@ -23,6 +23,12 @@ class Notification(models.Model):
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A worker that is about to send the e-mail claims the notification until
+    # ``claimed_until`` (a lease), commits, sends outside any transaction, and
+    # marks it sent only if its ``claim_token`` still stands. A worker that
+    # dies mid-send leaves a claim that simply runs out.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,14 +2,18 @@
 
 A notification row and the background task that e-mails it are written in
 the same transaction as the change that caused them (django-tasks with the
-database backend), so either both exist or neither does; any number of
-``db_worker`` processes can run the tasks, and ``send_email`` sends each
-notification at most once. A failed send (mail server down) is tried again
-later by a new deferred task, so a notification is not lost to a hiccup.
+database backend), so either both exist or neither does. Any number of
+``db_worker`` processes can run the tasks. ``send_email`` claims a
+notification in a short transaction, sends with no transaction open (so a
+slow mail server holds no lock that a submission waits for), then marks it
+sent. A failed send (mail server down) is tried again later by a new
+deferred task, so a notification is not lost to a hiccup. The delivery
+guarantee is at least once; see ``send_email``.
 """
 
 import datetime
 import logging
+import uuid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -68,8 +72,19 @@ def still_allowed(notification: Notification) -> bool:
     return may_open(notification.person, notification.case)
 
 
-@task()
-def send_email(notification_id: int, attempt: int = 1) -> str:
+def claim_lease() -> datetime.timedelta:
+    """How long a claim lasts: long enough for the slowest send (an SMTP
+    conversation is several steps, each allowed ``EMAIL_TIMEOUT``), short
+    enough that a dead worker's notification is sent by the next
+    ``resend_notifications`` run (default: older than 15 minutes)."""
+    return datetime.timedelta(seconds=max(300, 10 * settings.EMAIL_TIMEOUT))
+
+
+def _claim(notification_id: int) -> tuple[Notification, str] | str:
+    """In one short transaction: check the notification still needs its
+    e-mail and claim it for this worker. Returns the notification and the
+    claim token, or why there is nothing to send."""
+    now = timezone.now()
     with transaction.atomic():
         # Lock only the notification row: the case is an outer join (admin
         # alerts have none), which PostgreSQL refuses to lock.
@@ -81,41 +96,87 @@ def send_email(notification_id: int, attempt: int = 1) -> str:
         )
         if notification is None or notification.emailed_at is not None:
             return "already sent"
+        if notification.claimed_until is not None and notification.claimed_until > now:
+            # Another worker is sending it right now; if that worker dies, its
+            # claim runs out and ``requeue_unsent`` queues the e-mail again.
+            return "being sent"
         if not notification.person.email:
             return "no address"
         if notification.case is not None and not still_allowed(notification):
             # Since it was queued the person left the position that reached
             # them, or a re-classification excluded them.
             return "recipient excluded"
-        subject, body = email_text(notification)
-        try:
-            EmailMessage(
-                subject,
-                body,
-                to=[notification.person.email],
-                headers={"X-Meldpunt-Notification": str(notification.pk)},
-            ).send()
-        except Exception:
-            if attempt > len(RETRY_DELAYS):
-                raise
-            delay = RETRY_DELAYS[attempt - 1]
-            logger.warning(
-                "notification %s: sending failed (attempt %s), trying again in %ss", notification_id, attempt, delay
-            )
+        token = uuid.uuid4().hex
+        notification.claimed_until = now + claim_lease()
+        notification.claim_token = token
+        notification.save(update_fields=["claimed_until", "claim_token"])
+    return notification, token
+
+
+def _release(notification_ids: list[int], token: str) -> None:
+    Notification.objects.filter(pk__in=notification_ids, claim_token=token, emailed_at__isnull=True).update(
+        claimed_until=None, claim_token=""
+    )
+
+
+def _mark_sent(notification_ids: list[int], token: str) -> int:
+    """Mark the claimed notifications sent; only while this worker's claim stands."""
+    return Notification.objects.filter(pk__in=notification_ids, claim_token=token).update(
+        emailed_at=timezone.now(), claimed_until=None, claim_token=""
+    )
+
+
+@task()
+def send_email(notification_id: int, attempt: int = 1) -> str:
+    """E-mail one notification: claim it (short transaction, committed), send
+    with no transaction open and no lock held, then mark it sent.
+
+    Delivery is at least once: a worker that dies, or whose database goes
+    away, after the mail server accepted the message and before the mark is
+    committed leaves a claim that runs out (``claim_lease``), after which the
+    e-mail is sent again. Outside that window each notification is e-mailed
+    once, however many workers or duplicate tasks there are.
+    """
+    claimed = _claim(notification_id)
+    if isinstance(claimed, str):
+        return claimed
+    notification, token = claimed
+    subject, body = email_text(notification)
+    message = EmailMessage(
+        subject,
+        body,
+        to=[notification.person.email],
+        headers={"X-Meldpunt-Notification": str(notification.pk)},
+    )
+    try:
+        message.send()
+    except Exception:
+        if attempt > len(RETRY_DELAYS):
+            # The task fails and stays visible; ``requeue_unsent`` picks it up later.
+            _release([notification_id], token)
+            raise
+        delay = RETRY_DELAYS[attempt - 1]
+        with transaction.atomic():
+            _release([notification_id], token)
             send_email.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue(
                 notification_id, attempt + 1
             )
-            return "retry"
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
+        logger.warning(
+            "notification %s: sending failed (attempt %s), trying again in %ss", notification_id, attempt, delay
+        )
+        return "retry"
+    if not _mark_sent([notification_id], token):
+        logger.warning("notification %s: sent after its claim ran out; it may be sent twice", notification_id)
     return "sent"
 
 
 def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
     """Queue a new e-mail task for every notification that should have gone out but has
-    no live task: its worker died mid-send (the task stays RUNNING), or every retry failed.
+    no live task: its worker died mid-send (the task stays RUNNING and its claim runs
+    out), or every retry failed. A notification whose claim still stands is left alone.
 
-    Safe to run at any time and from several machines: ``send_email`` sends at most once.
+    Safe to run at any time and from several machines: a second task for a notification
+    that is sent, or being sent, sends nothing.
     Returns the notification ids queued again.
     """
     from django_tasks_db.models import DBTaskResult
@@ -124,6 +185,7 @@ def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
     unsent = set(
         Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
         .exclude(person__email="")
+        .exclude(claimed_until__gt=timezone.now())
         .values_list("pk", flat=True)
     )
     if not unsent:
