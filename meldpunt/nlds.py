@@ -3,6 +3,8 @@
 from django import forms
 from django.conf import settings
 
+from meldpunt.input_rules import InputRulesMixin
+
 WIDGET_CLASSES = [
     (forms.Textarea, "utrecht-textarea utrecht-textarea--html-textarea"),
     # CheckboxSelectMultiple subclasses RadioSelect, which subclasses Select:
@@ -16,7 +18,8 @@ WIDGET_CLASSES = [
 ]
 
 
-class NLDesignFormMixin:
+class NLDesignFormMixin(InputRulesMixin):
+    # InputRulesMixin: the input rules every form applies (ids, control characters, lengths).
     # Required fields are checked by the server, with a message in the
     # user's language; the browser's own bubbles would differ per browser
     # and mark empty fields invalid before anything was sent.

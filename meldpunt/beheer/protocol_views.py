@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.beheer.views import admin_required
+from meldpunt.ids import parse_id
 from meldpunt.protocol import validation
 from meldpunt.protocol.actions import VersionOutdated, publish_version
 from meldpunt.protocol.forms import ProtocolForm, WhatIfForm
@@ -86,7 +87,8 @@ def protocol_edit(request):
     version = current_version(organisation)
     data = request.POST.copy() if request.method == "POST" else None
     outdated = False
-    if data is not None and data.get("based_on", "").isdigit() and int(data["based_on"]) != version.number:
+    based_on = parse_id(data.get("based_on", "")) if data is not None else None
+    if based_on is not None and based_on != version.number:
         # Someone saved a version since this form was opened. Keep what was
         # typed, but let the next save build on the version now in force.
         outdated = True

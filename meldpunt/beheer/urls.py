@@ -1,23 +1,24 @@
 from django.urls import path
 
+from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
 from meldpunt.beheer import protocol_views, views
 
 app_name = "beheer"
 urlpatterns = [
     path("", views.home, name="home"),
     path("personen/nieuw/", views.person_edit, name="person_new"),
-    path("personen/<int:pk>/", views.person_edit, name="person"),
+    path("personen/<id:pk>/", views.person_edit, name="person"),
     path("functies/nieuw/", views.position_edit, name="position_new"),
-    path("functies/<int:pk>/", views.position_edit, name="position"),
-    path("functies/<int:pk>/benoemen/", views.appointment_add, name="appointment_add"),
-    path("benoemingen/<int:pk>/beeindigen/", views.appointment_end, name="appointment_end"),
+    path("functies/<id:pk>/", views.position_edit, name="position"),
+    path("functies/<id:pk>/benoemen/", views.appointment_add, name="appointment_add"),
+    path("benoemingen/<id:pk>/beeindigen/", views.appointment_end, name="appointment_end"),
     path("import/", views.import_csv, name="import"),
     path("import/voorbeeld-register.csv", views.import_example, name="import_example"),
     path("conflicten/", views.conflicts, name="conflicts"),
     path("conflicten/nieuw/", views.conflict_add, name="conflict_add"),
-    path("conflicten/<int:pk>/verwijderen/", views.conflict_remove, name="conflict_remove"),
+    path("conflicten/<id:pk>/verwijderen/", views.conflict_remove, name="conflict_remove"),
     path("protocol/", protocol_views.protocol, name="protocol"),
     path("protocol/wijzigen/", protocol_views.protocol_edit, name="protocol_edit"),
-    path("protocol/versie/<int:number>/", protocol_views.protocol_version, name="protocol_version"),
+    path("protocol/versie/<id:number>/", protocol_views.protocol_version, name="protocol_version"),
     path("protocol/wat-als/", protocol_views.protocol_preview, name="protocol_preview"),
 ]

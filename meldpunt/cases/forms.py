@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from meldpunt.cases import validators
 from meldpunt.cases.actions import ReportInput, SubjectInput
 from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
+from meldpunt.ids import parse_id
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry.models import Person
 from meldpunt.registry.search import people_by_ids, search_people
@@ -108,11 +109,12 @@ class ReportForm(NLDesignFormMixin, forms.Form):
             if not key.startswith(PERSON_PREFIX) or not role:
                 continue
             raw_id = key[len(PERSON_PREFIX) :]
-            if raw_id.isdigit() and role in SubjectLink.Role.values:
-                choices[int(raw_id)] = role
+            person_id = parse_id(raw_id)
+            if person_id is not None and role in SubjectLink.Role.values:
+                choices[person_id] = role
             else:
                 unknown.append(raw_id)
-        known = people_by_ids(self.organisation, [i for i in choices if isinstance(i, int)])
+        known = people_by_ids(self.organisation, choices)
         selected = {known[i]: role for i, role in choices.items() if i in known}
         unknown += [i for i in choices if i not in known]
         return selected, unknown

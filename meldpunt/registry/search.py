@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process, utils
 
+from meldpunt.ids import parse_id
 from meldpunt.registry.models import Appointment, Person, today
 
 MIN_SCORE = 75
@@ -66,7 +67,9 @@ def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[Pe
 
 
 def people_by_ids(organisation, ids) -> dict[int, Person]:
-    return {p.pk: p for p in Person.objects.filter(organisation=organisation, pk__in=list(ids))}
+    """The organisation's people with these ids; anything that is not a valid id (meldpunt.ids) matches nobody."""
+    valid = [i for i in (parse_id(raw) for raw in ids) if i is not None]
+    return {p.pk: p for p in Person.objects.filter(organisation=organisation, pk__in=valid)}
 
 
 def match_score(words: list[str], tokens: list[str]) -> float:

@@ -1,0 +1,160 @@
+"""Hostile and awkward input through the public forms: it never breaks a page
+(no HTTP 500), never leaks a hint, and never loses a word. One table per class
+of input; each row says what was tried (docs/security.md, "Input rules")."""
+
+from urllib.parse import urlencode
+
+import pytest
+from django.urls import reverse
+
+from meldpunt.cases.models import Case, SubjectLink
+from meldpunt.registry.models import Appointment, Conflict, Position
+from tests.conftest import verified_client
+from tests.factories import report_about
+from tests.test_report_form import URL, valid
+
+# 1. Ids ------------------------------------------------------------------------------------------------
+
+# Everything here is "not an id": what a browser never sends, what int() or
+# str.isdigit() would accept although it is not a plain number, and numbers
+# the database cannot hold.
+BAD_IDS = [
+    pytest.param("99999999999999999999999", id="past-64-bits"),
+    pytest.param("9223372036854775808", id="2-to-the-63"),
+    pytest.param("18446744073709551616", id="2-to-the-64"),
+    pytest.param("²", id="superscript-two"),
+    pytest.param("١", id="arabic-indic-one"),
+    pytest.param("１", id="fullwidth-one"),
+    pytest.param("-1", id="negative"),
+    pytest.param("+1", id="plus-sign"),
+    pytest.param(" 1", id="leading-space"),
+    pytest.param("1\n", id="trailing-newline"),
+    pytest.param("0", id="zero"),
+    pytest.param("1e3", id="exponent"),
+    pytest.param("1.0", id="decimal"),
+    pytest.param("0x1", id="hex"),
+    pytest.param("1_000", id="underscore"),
+    pytest.param("abc", id="text"),
+    pytest.param("1\x00", id="nul"),
+]
+NOT_IN_REGISTRY = "staat niet (meer) in het register"
+
+
+@pytest.fixture
+def admin(organisation):
+    return verified_client("beheerder")
+
+
+def urlencoded(http, url, data):
+    """POST as a browser sends a form without files; names may then hold any character (a multipart
+    header would lose a newline in a field name)."""
+    return http.post(url, urlencode(data, doseq=True), content_type="application/x-www-form-urlencoded")
+
+
+def staff_report(**overrides):
+    return valid(kind="melding", channel="telefoon", **overrides)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", BAD_IDS)
+def test_a_malformed_person_id_in_the_report_forms_is_no_such_person(client, handler_client, organisation, raw):
+    for http, url, data in [
+        (client, URL, valid(**{f"persoon_{raw}": "beschuldigde"})),
+        (handler_client, reverse("behandelen:register"), staff_report(**{f"persoon_{raw}": "beschuldigde"})),
+    ]:
+        response = urlencoded(http, url, data)
+        assert response.status_code == 400, (url, raw)
+        assert NOT_IN_REGISTRY in response.content.decode()
+        # Everything typed is still there.
+        assert "Na mijn inspraak bij de raadsvergadering" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", BAD_IDS)
+def test_a_malformed_person_id_survives_the_registry_search_round_trip(client, handler_client, organisation, raw):
+    for http, url, data in [
+        (client, URL, valid(action="zoek", search="Bosman", **{f"persoon_{raw}": "beschuldigde"})),
+        (handler_client, reverse("behandelen:register"), staff_report(action="zoek", search="Bosman")),
+    ]:
+        data[f"persoon_{raw}"] = "beschuldigde"
+        response = urlencoded(http, url, data)
+        assert response.status_code == 200, (url, raw)
+        page = response.content.decode()
+        assert "Henk Bosman" in page and "Na mijn inspraak bij de raadsvergadering" in page
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", BAD_IDS)
+def test_a_malformed_person_id_is_refused_when_a_handler_names_someone_in_a_case(
+    handler_client, organisation, person, raw
+):
+    case, _code = report_about(organisation, person("Pieter de Groot"))
+    url = reverse("behandelen:add_subject", args=[case.reference])
+    response = handler_client.post(url, {"person": raw, "role": "betrokkene"}, follow=True)
+    assert response.status_code == 200
+    assert "staat niet in het register van deze organisatie" in response.content.decode()
+    assert case.subjects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", BAD_IDS)
+def test_a_malformed_id_in_the_registry_forms_is_the_forms_own_message(admin, organisation, raw):
+    sport = Position.objects.get(organisation=organisation, code="weth-sport")
+    attempts = [
+        (reverse("beheer:appointment_add", args=[sport.pk]), {"person": raw, "start_date": "2025-01-01"}),
+        (
+            reverse("beheer:position_new"),
+            {"title": "Wethouder Klimaat", "code": "weth-klimaat", "category": "wethouder", "reports_to": raw},
+        ),
+        (
+            reverse("beheer:position_new"),
+            {"title": "Wethouder Klimaat", "code": "weth-klimaat", "category": "wethouder", "deputy": raw},
+        ),
+        (reverse("beheer:conflict_add"), {"person": raw, "other": raw, "reason": "familie"}),
+    ]
+    for url, data in attempts:
+        response = admin.post(url, data)
+        assert response.status_code == 400, (url, raw)
+    assert "Kies een persoon uit het register van uw organisatie." in response.content.decode()
+    response = admin.get(reverse("beheer:protocol_preview"), {"persoon": raw})
+    assert response.status_code == 400
+    assert "Deze persoon staat niet in het register." in response.content.decode()
+    assert not Position.objects.filter(code="weth-klimaat").exists()
+    assert not Appointment.objects.filter(position=sport, start_date="2025-01-01").exists()
+    assert not Conflict.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("raw", BAD_IDS)
+def test_a_malformed_version_number_in_the_protocol_editor_is_no_error(admin, organisation, raw):
+    from tests.test_protocol_editor import form_data
+
+    response = admin.post(reverse("beheer:protocol_edit"), form_data(organisation, based_on=raw, note="x"))
+    assert response.status_code in (302, 400, 409)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/beheer/personen/{n}/",
+        "/beheer/functies/{n}/",
+        "/beheer/functies/{n}/benoemen/",
+        "/beheer/benoemingen/{n}/beeindigen/",
+        "/beheer/conflicten/{n}/verwijderen/",
+        "/beheer/protocol/versie/{n}/",
+    ],
+)
+@pytest.mark.parametrize("number", ["99999999999999999999999", "9223372036854775808", "0", "%C2%B2", "%D9%A1"])
+def test_an_id_in_a_url_that_is_not_a_valid_id_is_not_found(admin, organisation, path, number):
+    assert admin.get(path.format(n=number)).status_code == 404
+    assert admin.post(path.format(n=number), {"end_date": "2025-01-01"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_valid_person_id_still_names_the_person(client, organisation, person):
+    bosman = person("Henk Bosman")
+    assert client.post(URL, valid(**{f"persoon_{bosman.pk}": "beschuldigde"})).status_code == 200
+    assert SubjectLink.objects.get().person == bosman
