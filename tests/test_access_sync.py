@@ -206,3 +206,22 @@ def test_access_and_routing_rows_cannot_be_written_outside_the_routing_service(o
         write(case)
     assert set(CaseRecipient.objects.filter(case=case).values_list("person_id", flat=True)) == recipients
     assert service.route_case(case, trigger="reclassified", actor="system") is not None  # the service may
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda v: v.rules.update(recipients=[]),
+        lambda v: v.rules.all().delete(),
+        lambda v: v.rules.first().save(),
+        lambda v: v.save(),
+        lambda v: v.delete(),
+    ],
+    ids=["update-rules", "delete-rules", "save-rule", "save-version", "delete-version"],
+)
+def test_a_saved_protocol_version_cannot_be_changed(organisation, write):
+    version = current_version(organisation)
+    before = [(r.category, r.recipients) for r in version.rules.all()]
+    with pytest.raises(PermissionError):
+        write(version)
+    assert [(r.category, r.recipients) for r in current_version(organisation).rules.all()] == before

@@ -97,6 +97,32 @@ class SyncOnlyModel(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class FrozenQuerySet(models.QuerySet):
+    """Protocol versions and their rules are added, never changed or removed."""
+
+    def update(self, **kwargs):
+        raise PermissionError("a protocol version cannot be changed; save a new version")
+
+    def delete(self):
+        raise PermissionError("a protocol version cannot be deleted")
+
+    def bulk_update(self, objs, *args, **kwargs):
+        raise PermissionError("a protocol version cannot be changed; save a new version")
+
+
+class FrozenModel(models.Model):
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("a protocol version cannot be changed; save a new version")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("a protocol version cannot be deleted")
+
+
 class AccusedCategory(models.TextChoices):
     WETHOUDER = "wethouder", _("Wethouder")
     RAADSLID = "raadslid", _("Raadslid")
@@ -110,12 +136,14 @@ class AccusedCategory(models.TextChoices):
     EXTERN = "extern", _("Externe persoon")
 
 
-class ProtocolVersion(models.Model):
+class ProtocolVersion(FrozenModel):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="protocol_versions")
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     note = models.CharField(_("toelichting"), max_length=500, blank=True)
+
+    objects = FrozenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]
@@ -125,7 +153,7 @@ class ProtocolVersion(models.Model):
         return f"v{self.number}"
 
 
-class ProtocolRule(models.Model):
+class ProtocolRule(FrozenModel):
     """What happens with a report about someone of one category.
 
     ``recipients``, ``escalation`` and ``exclusions`` are lists of recipient
@@ -140,6 +168,8 @@ class ProtocolRule(models.Model):
     first_contact_days = models.PositiveSmallIntegerField(default=7)
     assessment_days = models.PositiveSmallIntegerField(default=14)
     escalation_interval_days = models.PositiveSmallIntegerField(default=7)
+
+    objects = FrozenQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
