@@ -3,10 +3,8 @@ installation), and failed staff logins (per client and per
 username).
 
 Every limit is "at most N in any period of W seconds", kept as a sliding
-window in the shared cache: a count for the current period of W seconds and
-one for the period before, weighted by how much of it still lies within the
-last W seconds. Nothing resets on the minute, so a burst at the end of one
-period is still counted at the start of the next.
+window in the shared cache (``Window``): nothing resets on the minute, so a
+burst at the end of one minute is still counted at the start of the next.
 
 A request that a limit refuses is counted nowhere: it cost no argon2 check
 and stored nothing, so one client hammering the door exhausts only its own
@@ -42,6 +40,13 @@ def _subject_token(subject: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), subject.lower().encode(), hashlib.sha256).hexdigest()[:32]
 
 
+# A window is kept as counts per slot of 1/SLOTS of its length, in one cache
+# entry: a hit counts until its whole slot has left the window, so no more
+# than the limit is ever let through in any period of the window's length,
+# and a client may be refused at most 1/SLOTS of the window longer than exact.
+SLOTS = 60
+
+
 @dataclass(frozen=True)
 class Window:
     """At most ``limit`` hits in any ``seconds`` seconds, counted under ``key``."""
@@ -50,39 +55,34 @@ class Window:
     limit: int
     seconds: int
 
-    def _counts(self, now: float) -> tuple[int, int, float]:
-        period, offset = divmod(now, self.seconds)
-        period = int(period)
-        values = cache.get_many([self._key(period - 1), self._key(period)])
-        return values.get(self._key(period - 1), 0), values.get(self._key(period), 0), offset / self.seconds
+    @property
+    def _slot_seconds(self) -> float:
+        return self.seconds / SLOTS
 
-    def _key(self, period: int) -> str:
-        return f"{self.key}:{self.seconds}:{period}"
-
-    def used(self, now: float) -> float:
-        previous, current, elapsed = self._counts(now)
-        return previous * (1 - elapsed) + current
+    def _counts(self, now: float) -> tuple[int, dict[int, int]]:
+        """The current slot, and the hits per slot that still count."""
+        current = int(now // self._slot_seconds)
+        stored = cache.get(f"{self.key}:{self.seconds}") or {}
+        return current, {slot: n for slot, n in stored.items() if slot >= current - SLOTS}
 
     def free_at(self, now: float) -> float:
         """The first moment (seconds since the epoch) at which one more hit is allowed."""
-        previous, current, elapsed = self._counts(now)
-        room = self.limit - 1
-        if previous * (1 - elapsed) + current <= room:
-            return now
-        start = now - elapsed * self.seconds
-        if current <= room:
-            # Wait until enough of the previous period has slid out.
-            return start + (1 - (room - current) / previous) * self.seconds
-        # Wait until the next period, then until enough of this one has slid out.
-        return start + self.seconds + (1 - room / current) * self.seconds
+        _current, counts = self._counts(now)
+        used, moment = sum(counts.values()), now
+        for slot in sorted(counts):
+            if used < self.limit:
+                break
+            used -= counts[slot]
+            moment = (slot + SLOTS + 1) * self._slot_seconds  # when this slot stops counting
+        return moment
 
     def hit(self, now: float) -> None:
-        # get + set rather than incr: the database cache's incr is not atomic
-        # either. Two requests at the same instant may count as one; the
-        # limits are far below what guessing a code would need, so that is
-        # harmless.
-        key = self._key(int(now // self.seconds))
-        cache.set(key, (cache.get(key) or 0) + 1, 2 * self.seconds)
+        # get + set rather than an atomic update: two requests at the same
+        # instant may count as one. The limits are far below what guessing a
+        # code would need, so that is harmless.
+        current, counts = self._counts(now)
+        counts[current] = counts.get(current, 0) + 1
+        cache.set(f"{self.key}:{self.seconds}", counts, math.ceil(self.seconds + 2 * self._slot_seconds))
 
 
 def _take(windows: list[Window]) -> datetime.datetime | None:
