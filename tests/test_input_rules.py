@@ -158,3 +158,159 @@ def test_a_valid_person_id_still_names_the_person(client, organisation, person):
     bosman = person("Henk Bosman")
     assert client.post(URL, valid(**{f"persoon_{bosman.pk}": "beschuldigde"})).status_code == 200
     assert SubjectLink.objects.get().person == bosman
+
+
+# 2. Control characters -----------------------------------------------------------------------------
+
+# What a single-line field refuses: each row is one invisible character inside a name.
+SINGLE_LINE_REFUSED = [
+    pytest.param("Am\x00ira", id="nul"),
+    pytest.param("Am\rira", id="carriage-return"),
+    pytest.param("Am\nira", id="line-feed"),
+    pytest.param("Am\r\nira", id="crlf"),
+    pytest.param("Am\tira", id="tab"),
+    pytest.param("Am\x1b[31mira", id="escape"),
+    pytest.param("Am\x7fira", id="delete"),
+    pytest.param("Am\x85ira", id="c1-next-line"),
+    pytest.param("Am\u2028ira", id="line-separator"),
+    pytest.param("\u202eariмA", id="right-to-left-override"),
+    pytest.param("Am\u202dira", id="left-to-right-override"),
+    pytest.param("Am\u202bira\u202c", id="rtl-embedding"),
+    pytest.param("Am\u2067ira\u2069", id="rtl-isolate"),
+    pytest.param("Am\u2066ira", id="ltr-isolate"),
+    pytest.param("Am\u2068ira", id="first-strong-isolate"),
+]
+INVISIBLE = "Hier staat een onzichtbaar teken dat in dit veld niet kan"
+
+
+def report_fields_with(value):
+    """Every single-line field of the report form, one at a time, holding ``value``."""
+    return [
+        {"anonymous": "nee", "name": value},
+        {"anonymous": "nee", "phone": value},
+        {"anonymous": "nee", "email": f"a{value}@example.org"},
+        {"vrij_naam_1": value},
+        {"vrij_naam_1": "Man met pet", "vrij_functie_1": value},
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", SINGLE_LINE_REFUSED)
+def test_single_line_fields_of_the_report_forms_refuse_control_and_bidi_characters(
+    client, handler_client, organisation, value
+):
+    for fields in report_fields_with(value):
+        for http, url, data in [
+            (client, URL, valid(**fields)),
+            (handler_client, reverse("behandelen:register"), staff_report(**fields)),
+        ]:
+            response = urlencoded(http, url, data)
+            assert response.status_code == 400, (url, fields)
+            page = response.content.decode()
+            # The e-mail field has its own, stricter rule; everything else says what is wrong.
+            assert INVISIBLE in page or "e-mailadres" in page, fields
+            assert "Na mijn inspraak bij de raadsvergadering" in page
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", SINGLE_LINE_REFUSED)
+def test_single_line_fields_of_the_staff_pages_refuse_control_and_bidi_characters(admin, organisation, value):
+    from tests.test_protocol_editor import form_data
+
+    attempts = [
+        (reverse("beheer:person_new"), {"name": value, "email": ""}),
+        (reverse("beheer:position_new"), {"title": value, "code": "weth-klimaat", "category": "wethouder"}),
+        (
+            reverse("beheer:position_new"),
+            {"title": "Wethouder", "code": "weth-klimaat", "category": "wethouder", "portfolio": value},
+        ),
+        (reverse("beheer:position_new"), {"title": "Wethouder", "code": f"w{value}", "category": "wethouder"}),
+        (reverse("beheer:protocol_edit"), form_data(organisation, note=value)),
+    ]
+    for url, data in attempts:
+        response = urlencoded(admin, url, data)
+        assert response.status_code == 400, (url, data)
+        assert INVISIBLE in response.content.decode(), (url, data)
+    assert not Position.objects.filter(code__startswith="w").exclude(code__startswith="weth-").exists()
+    assert not Position.objects.filter(code="weth-klimaat").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", SINGLE_LINE_REFUSED)
+def test_the_login_username_refuses_control_characters_without_a_hint(client, organisation, value):
+    response = client.post(
+        reverse("accounts:login"), {"username": f"behandelaar1{value}", "password": "x", "otp_token": "123456"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("Amira\n", id="trailing-line-break-is-stripped"),
+        pytest.param("عمر الفاروق", id="arabic"),
+        pytest.param("שרה כהן", id="hebrew"),
+        pytest.param("Zoë O'Brien-ʻAkau", id="diacritics"),
+        pytest.param("Łukasz Żółć 👩🏽‍⚕️", id="emoji-with-joiner"),
+    ],
+)
+def test_ordinary_names_in_any_script_are_kept(client, organisation, name):
+    response = urlencoded(client, URL, valid(anonymous="nee", name=name))
+    assert response.status_code == 200
+    assert Case.objects.get().content["name"] == name.strip()
+
+
+MULTI_LINE_REFUSED = [
+    pytest.param("regel\x00", id="nul"),
+    pytest.param("regel\x1b[2J", id="escape"),
+    pytest.param("regel\x0b", id="vertical-tab"),
+    pytest.param("regel\x0c", id="form-feed"),
+    pytest.param("regel\x08", id="backspace"),
+    pytest.param("regel\x7f", id="delete"),
+    pytest.param("regel\x9b", id="c1-control"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", MULTI_LINE_REFUSED)
+def test_multi_line_fields_refuse_control_characters_but_keep_the_text(client, organisation, person, value):
+    for fields in [
+        {"description": f"Eerste {value} tweede"},
+        {"told_before": "ja", "told_before_details": f"Aan {value} X"},
+    ]:
+        response = urlencoded(client, URL, valid(**fields))
+        assert response.status_code == 400, fields
+        assert "onzichtbaar stuurteken" in response.content.decode()
+    assert not Case.objects.exists()
+    case, code = report_about(organisation, person("Henk Bosman"))
+    from tests.test_inbox import INBOX, open_inbox
+
+    inbox = open_inbox(code)
+    response = urlencoded(inbox, INBOX, {"body": f"Aanvulling {value} hier"})
+    assert response.status_code == 400
+    assert "Aanvulling" in response.content.decode()
+    assert case.messages.count() == 1  # only the acknowledgement
+
+
+@pytest.mark.django_db
+def test_multi_line_fields_keep_line_breaks_and_tabs_as_the_server_counts_them(client, organisation):
+    text = "Eerste regel\r\nTweede regel\rDerde\tkolom\n\nVierde"
+    response = urlencoded(client, URL, valid(description=text, told_before="ja", told_before_details="Aan X\r\nIn mei"))
+    assert response.status_code == 200
+    content = Case.objects.get().content
+    assert content["description"] == "Eerste regel\nTweede regel\nDerde\tkolom\n\nVierde"
+    assert content["told_before_details"] == "Aan X\nIn mei"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", SINGLE_LINE_REFUSED)
+def test_a_registry_import_refuses_control_and_bidi_characters_in_any_cell(admin, organisation, value):
+    from tests.test_registry_import import GOOD_ROWS, assert_refused, csv_file, registry_state, upload
+
+    before = registry_state(organisation)
+    cell = '"' + value.replace('"', '""') + '"'  # quoted, so that a line break stays inside the cell
+    row = f"weth-klimaat,Wethouder Klimaat,wethouder,Klimaat,,,weth-wonen,{cell},,2025-01-01,"
+    assert_refused(upload(admin, csv_file(row, *GOOD_ROWS[1:])), organisation, before, "onzichtbaar teken")

@@ -8,6 +8,7 @@ from meldpunt.cases import validators
 from meldpunt.cases.actions import ReportInput, SubjectInput
 from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
 from meldpunt.ids import parse_id
+from meldpunt.input_rules import check_single_line
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry.models import Person
 from meldpunt.registry.search import people_by_ids, search_people
@@ -160,6 +161,12 @@ class ReportForm(NLDesignFormMixin, forms.Form):
                 or len(self.data.get(f"vrij_functie_{row['number']}", "")) > validators.MAX_SHORT
             ):
                 self.add_error(None, _("Een naam of functie is te lang (hoogstens 200 tekens)."))
+            for value in (name, function):
+                try:
+                    check_single_line(value)
+                except forms.ValidationError as error:
+                    self.add_error(None, error)
+                    break
             role = row["role"] if row["role"] in SubjectLink.Role.values else SubjectLink.Role.BESCHULDIGDE
             self.subjects.append(SubjectInput(role=role, name=name, function=function))
         return cleaned

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.audit.log import record
+from meldpunt.input_rules import describe_character, forbidden_in_single_line
 from meldpunt.registry.models import Appointment, Category, Person, Position
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -392,6 +393,7 @@ class _Planner:
 
     def run(self):
         for row in self.rows:
+            self.check_characters(row)
             self.read_position(row)
         for plan in self.position_plans.values():
             self.check_references(plan)
@@ -404,6 +406,17 @@ class _Planner:
         if "naam" in self.header:
             for plan in self.position_plans.values():
                 self.read_holder(plan)
+
+    def check_characters(self, row: Row):
+        """Every cell is a single line: the same rule as the registry forms (meldpunt.input_rules)."""
+        for column, value in row.values.items():
+            bad = next((ch for ch in value if forbidden_in_single_line(ch)), None)
+            if bad is not None:
+                self.problem(
+                    row,
+                    _("%(column)s bevat een onzichtbaar teken dat niet kan: %(character)s. Haal het weg.")
+                    % {"column": column, "character": describe_character(bad)},
+                )
 
     # -- positions --
 
