@@ -187,8 +187,11 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = STATE_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.get_str("EMAIL_FROM", "meldpunt@localhost")
-# A hanging mail server must not hold a worker (and, on SQLite, the write lock) for long.
+# A hanging mail server must not hold a worker for long.
 EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 10, minimum=1)
+# Someone who had a notification e-mail less than this many minutes ago gets the
+# next ones bundled in one digest e-mail at the end of that time; 0: one e-mail each.
+EMAIL_DIGEST_MINUTES = env.get_int("EMAIL_DIGEST_MINUTES", 10)
 # Where staff open Meldpunt; used for the links in notification e-mails.
 BASE_URL = env.get_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

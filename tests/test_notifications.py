@@ -10,8 +10,10 @@ in one transaction does not allow, so these tests use ``transactional_db``.
 """
 
 import datetime
+import re
 import signal
 import threading
+from collections import Counter
 
 import pytest
 from django.core import mail
@@ -24,7 +26,7 @@ from django_tasks_db.models import DBTaskResult
 
 from meldpunt.cases.models import Case
 from meldpunt.notifications.models import Notification
-from meldpunt.notifications.service import requeue_unsent, send_email
+from meldpunt.notifications.service import requeue_unsent, send_digest, send_email
 from tests.conftest import verified_client
 from tests.factories import report_about
 
@@ -355,3 +357,60 @@ def test_a_send_whose_mark_failed_is_sent_again_once_the_claim_runs_out(organisa
     assert [m.to[0] for m in mail.outbox].count(mayor.email) == 2
     notification.refresh_from_db()
     assert notification.emailed_at is not None
+
+
+def case_numbers(message) -> set[str]:
+    return set(re.findall(r"\b\d{4}-\d{4}\b", message.subject + "\n" + message.body))
+
+
+def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_once(organisation, person, settings):
+    """Tried: 20 reports about wethouder Henk Bosman within a minute, with the
+    default digest setting (10 minutes)."""
+    assert settings.EMAIL_DIGEST_MINUTES == 10
+    cases = [report_about(organisation, person("Henk Bosman"), description=DESCRIPTION)[0] for _ in range(20)]
+    mayor = person("Marieke van Dalen")
+
+    run_worker()
+    # The first e-mail goes out at once; the rest wait for one digest at the end of the ten minutes.
+    assert [m.to for m in mail.outbox].count([mayor.email]) == 1
+    digests = DBTaskResult.objects.filter(task_path=send_digest.module_path, status="READY")
+    assert digests.count() == 2  # one for the burgemeester, one for the gemeentesecretaris
+    assert all(task.run_after > timezone.now() for task in digests)
+
+    digests.update(run_after=timezone.now())  # the ten minutes have passed
+    run_worker()
+    to_mayor = [m for m in mail.outbox if m.to == [mayor.email]]
+    assert len(to_mayor) == 2
+    references = {case.reference for case in cases}
+    per_message = [case_numbers(m) for m in to_mayor]
+    assert set().union(*per_message) == references
+    assert sum(len(numbers) for numbers in per_message) == 20  # no case in both
+    digest = to_mayor[1]
+    assert Counter(line.split(" ")[2] for line in digest.body.splitlines() if line.startswith("- zaak ")) == {
+        reference: 1 for reference in references - per_message[0]
+    }
+    for reference in references - per_message[0]:
+        assert settings.BASE_URL + reverse("behandelen:case", args=[reference]) in digest.body
+    assert DESCRIPTION not in digest.body and "Henk Bosman" not in digest.body
+    assert sorted(digest.extra_headers["X-Meldpunt-Notifications"].split(",")) == sorted(
+        str(pk) for pk in Notification.objects.filter(person=mayor, bundled=True).values_list("pk", flat=True)
+    )
+    # In the app it stays one notification per case, all of them e-mailed now.
+    assert Notification.objects.filter(person=mayor).count() == 20
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+    assert len(mail.outbox) == 4  # two each for the burgemeester and the gemeentesecretaris
+
+    # Running the worker or the resend command again sends nothing more.
+    run_worker()
+    assert requeue_unsent(datetime.timedelta(0)) == []
+    assert len(mail.outbox) == 4
+
+
+def test_without_digests_every_notification_has_its_own_email(organisation, person, settings):
+    """Tried: three reports about a wethouder with MELDPUNT_EMAIL_DIGEST_MINUTES=0."""
+    settings.EMAIL_DIGEST_MINUTES = 0
+    for _ in range(3):
+        report_about(organisation, person("Henk Bosman"))
+    run_worker()
+    assert [m.to for m in mail.outbox].count(["m.vandalen@voorbeeldstad.example"]) == 3
+    assert not DBTaskResult.objects.filter(task_path=send_digest.module_path).exists()

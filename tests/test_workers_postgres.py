@@ -1,5 +1,5 @@
 """Two ``db_worker`` processes at once on PostgreSQL: no notification is sent
-twice and none is lost.
+twice and none is lost, with one e-mail per notification and with digests.
 
 The reports are committed (``transactional_db``) so that workers in other
 processes see them. Both workers run ``manage.py db_worker --batch`` against
@@ -22,10 +22,11 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from meldpunt.notifications.models import Notification
-from meldpunt.notifications.service import send_email
+from meldpunt.notifications.service import send_digest, send_email
 from tests.factories import report_about
 
 pytestmark = [
@@ -61,23 +62,14 @@ def sent_messages(folder: Path) -> list[email.message.Message]:
     return messages
 
 
-def test_two_workers_send_every_notification_exactly_once(organisation, person, tmp_path):
-    wethouders = [person(name) for name in ("Henk Bosman", "Fatima El Amrani")]
-    for i in range(REPORTS):
-        report_about(organisation, wethouders[i % 2])
-    notifications = Notification.objects.filter(case__isnull=False)
-    assert notifications.count() == 2 * REPORTS
-    assert DBTaskResult.objects.ready().count() == 2 * REPORTS
-    # A second task for every notification (as a re-queue by hand would make), placed
-    # next to the first in the queue, so the two workers often run both at the same
-    # time: then the claim on the notification (taken under a row lock, committed
-    # before the send) is what keeps it to one e-mail.
-    for task in list(DBTaskResult.objects.all()):
-        duplicate = send_email.enqueue(*task.args_kwargs["args"])
-        DBTaskResult.objects.filter(pk=duplicate.id).update(enqueued_at=task.enqueued_at)
-
+def run_two_workers(tmp_path, digest_minutes: int) -> None:
+    """Start both workers, held at a lock on the task table until both wait, and let them drain the queue."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("MELDPUNT_EMAIL")}
-    env |= {"MELDPUNT_DATABASE_URL": database_url(), "MELDPUNT_STATE_DIR": str(tmp_path / "state")}
+    env |= {
+        "MELDPUNT_DATABASE_URL": database_url(),
+        "MELDPUNT_STATE_DIR": str(tmp_path / "state"),
+        "MELDPUNT_EMAIL_DIGEST_MINUTES": str(digest_minutes),
+    }
     table = DBTaskResult._meta.db_table
     with psycopg.connect(**conninfo()) as gate:
         # Hold both workers at their first look at the queue until both are waiting.
@@ -109,6 +101,29 @@ def test_two_workers_send_every_notification_exactly_once(organisation, person, 
     outputs = [w.communicate(timeout=120)[0] for w in workers]
     assert [w.returncode for w in workers] == [0, 0], outputs
 
+
+def submit_reports_with_duplicate_tasks(organisation, person):
+    wethouders = [person(name) for name in ("Henk Bosman", "Fatima El Amrani")]
+    for i in range(REPORTS):
+        report_about(organisation, wethouders[i % 2])
+    notifications = Notification.objects.filter(case__isnull=False)
+    assert notifications.count() == 2 * REPORTS
+    assert DBTaskResult.objects.ready().count() == 2 * REPORTS
+    # A second task for every notification (as a re-queue by hand would make), placed
+    # next to the first in the queue, so the two workers often run both at the same
+    # time: then the claim on the notification (taken under a row lock, committed
+    # before the send) is what keeps it to one e-mail.
+    for task in list(DBTaskResult.objects.all()):
+        duplicate = send_email.enqueue(*task.args_kwargs["args"])
+        DBTaskResult.objects.filter(pk=duplicate.id).update(enqueued_at=task.enqueued_at)
+    return notifications
+
+
+def test_two_workers_send_every_notification_exactly_once(organisation, person, tmp_path):
+    """Without digests (MELDPUNT_EMAIL_DIGEST_MINUTES=0): one e-mail per notification."""
+    notifications = submit_reports_with_duplicate_tasks(organisation, person)
+    run_two_workers(tmp_path, digest_minutes=0)
+
     # None lost: every notification is marked sent and every task finished well.
     assert not notifications.filter(emailed_at__isnull=True).exists()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
@@ -136,3 +151,32 @@ def test_two_workers_send_every_notification_exactly_once(organisation, person, 
     print("tasks per worker:", dict(by_worker))
     assert set(by_worker) == set(WORKERS), by_worker
     assert sum(by_worker.values()) == 4 * REPORTS
+
+
+def test_two_workers_with_digests_put_every_notification_in_exactly_one_email(organisation, person, tmp_path):
+    """With digests (10 minutes): each recipient gets one e-mail at once and one
+    digest when the ten minutes have passed, and every notification is in exactly
+    one of them, while both workers take the tasks and the duplicates."""
+    notifications = submit_reports_with_duplicate_tasks(organisation, person)
+    run_two_workers(tmp_path, digest_minutes=10)
+    digests = DBTaskResult.objects.filter(task_path=send_digest.module_path, status="READY")
+    assert digests.count() == 2  # one per recipient, however many notifications wait
+    digests.update(run_after=timezone.now())  # the ten minutes have passed
+    run_two_workers(tmp_path, digest_minutes=10)
+
+    assert not notifications.filter(emailed_at__isnull=True).exists()
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    print("task outcomes:", dict(Counter(DBTaskResult.objects.values_list("return_value", flat=True))))
+    messages = sent_messages(tmp_path / "state" / "mail")
+    covered = Counter()
+    for message in messages:
+        ids = message["X-Meldpunt-Notification"] or message["X-Meldpunt-Notifications"]
+        for pk in ids.split(","):
+            covered[int(pk)] += 1
+            assert Notification.objects.get(pk=pk).person.email == message["To"]
+    assert set(covered) == set(notifications.values_list("pk", flat=True))
+    assert set(covered.values()) == {1}
+    assert Counter(m["To"] for m in messages) == {
+        "m.vandalen@voorbeeldstad.example": 2,
+        "w.jacobs@voorbeeldstad.example": 2,
+    }

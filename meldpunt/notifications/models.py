@@ -29,6 +29,9 @@ class Notification(models.Model):
     # dies mid-send leaves a claim that simply runs out.
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
+    # Waits for the recipient's digest e-mail: they had an e-mail from
+    # Meldpunt less than EMAIL_DIGEST_MINUTES ago (``service.send_digest``).
+    bundled = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

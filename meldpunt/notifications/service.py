@@ -18,13 +18,14 @@ import uuid
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from meldpunt.notifications.models import Notification
+from meldpunt.registry.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,41 @@ def email_text(notification: Notification) -> tuple[str, str]:
     return subject, heading + "\n\n" + body
 
 
+def digest_text(organisation, notifications: list[Notification]) -> tuple[str, str]:
+    """One e-mail for several notifications: the case numbers and links, each
+    case once, in the order they came; no reasons and no content."""
+    cases: dict[str, list[str]] = {}
+    other = []
+    for notification in sorted(notifications, key=lambda n: (n.created_at, n.pk)):
+        kind = notification.get_kind_display()
+        if notification.case is None:
+            other.append(kind)
+            continue
+        kinds = cases.setdefault(notification.case.reference, [])
+        if kind not in kinds:
+            kinds.append(kind)
+    lines = [
+        _("- zaak %(ref)s (%(kinds)s): %(link)s")
+        % {
+            "ref": reference,
+            "kinds": "; ".join(kinds),
+            "link": settings.BASE_URL + reverse("behandelen:case", args=[reference]),
+        }
+        for reference, kinds in cases.items()
+    ]
+    overview = settings.BASE_URL + reverse("behandelen:notifications")
+    if other:
+        lines.append(_("- %(kinds)s: %(link)s") % {"kinds": "; ".join(sorted(set(other))), "link": overview})
+    subject = _("%(org)s – Meldpunt: %(count)s notificaties") % {"org": organisation.name, "count": len(notifications)}
+    body = _(
+        "U kreeg kort geleden al een e-mail van Meldpunt. Wat daarna voor u binnenkwam, staat hieronder "
+        "in één e-mail (%(count)s notificaties):\n\n%(lines)s\n\n"
+        "Waarom u elke notificatie krijgt, staat op uw notificatiepagina (inloggen met tweede factor): "
+        "%(overview)s\n\nDit bericht bevat bewust geen inhoud van meldingen. Stuur het niet door."
+    ) % {"count": len(notifications), "lines": "\n".join(lines), "overview": overview}
+    return subject, organisation.name + "\n\n" + body
+
+
 def still_allowed(notification: Notification) -> bool:
     """Whether the recipient may open the case right now: the full access rule
     (handler today, or a recipient who still holds the position that reached
@@ -80,12 +116,76 @@ def claim_lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=max(300, 10 * settings.EMAIL_TIMEOUT))
 
 
+def digest_window() -> datetime.timedelta:
+    return datetime.timedelta(minutes=settings.EMAIL_DIGEST_MINUTES)
+
+
+def _recipient_key(notification: Notification) -> str:
+    return f"person:{notification.person_id}"
+
+
+def _same_recipient(key: str) -> Q:
+    _kind, _sep, pk = key.partition(":")
+    return Q(person_id=int(pk))
+
+
+def _lock_recipient(key: str) -> None:
+    """Take the recipient's lock, so two workers decide about one recipient's
+    e-mails one after the other (single or digest). ``no_key``: a submission
+    that adds a notification for them does not wait for it."""
+    _kind, _sep, pk = key.partition(":")
+    list(Person.objects.select_for_update(no_key=True).filter(pk=int(pk)).values_list("pk"))
+
+
+def _address(notification: Notification) -> str:
+    return notification.person.email
+
+
+def _bundle(notification: Notification, key: str, now) -> bool:
+    """Whether ``notification`` waits for a digest e-mail: the recipient had an
+    e-mail less than ``EMAIL_DIGEST_MINUTES`` ago, one is being sent to them
+    right now, or a digest is already waiting. If so it is marked bundled, and
+    the digest task is queued for the end of that time when none waits yet."""
+    window = digest_window()
+    if not window:
+        return False
+    mine = Notification.objects.filter(_same_recipient(key)).exclude(pk=notification.pk)
+    last = mine.filter(emailed_at__isnull=False).aggregate(last=Max("emailed_at"))["last"]
+    waiting = mine.filter(bundled=True, emailed_at__isnull=True).exists()
+    in_flight = mine.filter(claimed_until__gt=now).exists()
+    if not (waiting or in_flight or (last is not None and last > now - window)):
+        return False
+    notification.bundled = True
+    notification.save(update_fields=["bundled"])
+    if not _digest_queued(key):
+        send_digest.using(run_after=max(now, (last or now) + window)).enqueue(key)
+    return True
+
+
+def _digest_tasks():
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(task_path=send_digest.module_path)
+
+
+def _digest_queued(key: str) -> bool:
+    """Whether a digest task for this recipient waits to run (a running one has
+    already chosen what it sends)."""
+    waiting = _digest_tasks().filter(status="READY").values_list("args_kwargs", flat=True)
+    return any(row.get("args", [None])[0] == key for row in waiting)
+
+
 def _claim(notification_id: int) -> tuple[Notification, str] | str:
     """In one short transaction: check the notification still needs its
     e-mail and claim it for this worker. Returns the notification and the
-    claim token, or why there is nothing to send."""
+    claim token, or why there is nothing to send (now)."""
     now = timezone.now()
+    found = Notification.objects.filter(pk=notification_id).first()
+    if found is None:
+        return "already sent"
+    key = _recipient_key(found)
     with transaction.atomic():
+        _lock_recipient(key)
         # Lock only the notification row: the case is an outer join (admin
         # alerts have none), which PostgreSQL refuses to lock.
         notification = (
@@ -96,16 +196,20 @@ def _claim(notification_id: int) -> tuple[Notification, str] | str:
         )
         if notification is None or notification.emailed_at is not None:
             return "already sent"
+        if notification.bundled:
+            return "bundled"
         if notification.claimed_until is not None and notification.claimed_until > now:
             # Another worker is sending it right now; if that worker dies, its
             # claim runs out and ``requeue_unsent`` queues the e-mail again.
             return "being sent"
-        if not notification.person.email:
+        if not _address(notification):
             return "no address"
         if notification.case is not None and not still_allowed(notification):
             # Since it was queued the person left the position that reached
             # them, or a re-classification excluded them.
             return "recipient excluded"
+        if _bundle(notification, key, now):
+            return "bundled"
         token = uuid.uuid4().hex
         notification.claimed_until = now + claim_lease()
         notification.claim_token = token
@@ -126,10 +230,33 @@ def _mark_sent(notification_ids: list[int], token: str) -> int:
     )
 
 
+def _deliver(message: EmailMessage, ids: list[int], token: str, retry, attempt: int) -> str:
+    """Send with no transaction open, then mark sent; on failure release the
+    claim and queue ``retry`` for later."""
+    try:
+        message.send()
+    except Exception:
+        if attempt > len(RETRY_DELAYS):
+            # The task fails and stays visible; ``requeue_unsent`` picks it up later.
+            _release(ids, token)
+            raise
+        delay = RETRY_DELAYS[attempt - 1]
+        with transaction.atomic():
+            _release(ids, token)
+            retry(timezone.now() + datetime.timedelta(seconds=delay))
+        logger.warning("notification(s) %s: sending failed (attempt %s), trying again in %ss", ids, attempt, delay)
+        return "retry"
+    if _mark_sent(ids, token) < len(ids):
+        logger.warning("notification(s) %s: sent after the claim ran out; may be sent twice", ids)
+    return "sent"
+
+
 @task()
 def send_email(notification_id: int, attempt: int = 1) -> str:
     """E-mail one notification: claim it (short transaction, committed), send
-    with no transaction open and no lock held, then mark it sent.
+    with no transaction open and no lock held, then mark it sent. When the
+    recipient had an e-mail less than ``EMAIL_DIGEST_MINUTES`` ago it is
+    bundled instead, for ``send_digest``.
 
     Delivery is at least once: a worker that dies, or whose database goes
     away, after the mail server accepted the message and before the mark is
@@ -145,35 +272,62 @@ def send_email(notification_id: int, attempt: int = 1) -> str:
     message = EmailMessage(
         subject,
         body,
-        to=[notification.person.email],
+        to=[_address(notification)],
         headers={"X-Meldpunt-Notification": str(notification.pk)},
     )
-    try:
-        message.send()
-    except Exception:
-        if attempt > len(RETRY_DELAYS):
-            # The task fails and stays visible; ``requeue_unsent`` picks it up later.
-            _release([notification_id], token)
-            raise
-        delay = RETRY_DELAYS[attempt - 1]
-        with transaction.atomic():
-            _release([notification_id], token)
-            send_email.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue(
-                notification_id, attempt + 1
-            )
-        logger.warning(
-            "notification %s: sending failed (attempt %s), trying again in %ss", notification_id, attempt, delay
+
+    def retry(when):
+        send_email.using(run_after=when).enqueue(notification_id, attempt + 1)
+
+    return _deliver(message, [notification.pk], token, retry, attempt)
+
+
+@task()
+def send_digest(recipient: str, attempt: int = 1) -> str:
+    """E-mail every bundled notification of one recipient (``person:<id>``) in
+    one digest: claimed together, sent, marked together; the same guarantee
+    as ``send_email``. Notifications about cases the recipient may no longer
+    open are left out (and never e-mailed)."""
+    now = timezone.now()
+    with transaction.atomic():
+        _lock_recipient(recipient)
+        waiting = list(
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("person", "organisation", "case")
+            .filter(_same_recipient(recipient), bundled=True, emailed_at__isnull=True)
+            .exclude(claimed_until__gt=now)
+            .order_by("created_at", "pk")
         )
-        return "retry"
-    if not _mark_sent([notification_id], token):
-        logger.warning("notification %s: sent after its claim ran out; it may be sent twice", notification_id)
-    return "sent"
+        allowed = [n for n in waiting if n.case is None or still_allowed(n)]
+        # Whoever may no longer open a case is never e-mailed about it; those
+        # stay unsent and no longer wait for a digest.
+        Notification.objects.filter(pk__in=[n.pk for n in waiting if n not in allowed]).update(bundled=False)
+        if not allowed:
+            return "nothing to send"
+        if not _address(allowed[0]):
+            return "no address"
+        token = uuid.uuid4().hex
+        ids = [n.pk for n in allowed]
+        Notification.objects.filter(pk__in=ids).update(claimed_until=now + claim_lease(), claim_token=token)
+    subject, body = digest_text(allowed[0].organisation, allowed)
+    message = EmailMessage(
+        subject,
+        body,
+        to=[_address(allowed[0])],
+        headers={"X-Meldpunt-Notifications": ",".join(str(pk) for pk in ids)},
+    )
+
+    def retry(when):
+        send_digest.using(run_after=when).enqueue(recipient, attempt + 1)
+
+    return _deliver(message, ids, token, retry, attempt)
 
 
 def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
     """Queue a new e-mail task for every notification that should have gone out but has
     no live task: its worker died mid-send (the task stays RUNNING and its claim runs
-    out), or every retry failed. A notification whose claim still stands is left alone.
+    out), or every retry failed. A notification whose claim still stands is left alone;
+    bundled ones get a digest task for their recipient when none waits.
 
     Safe to run at any time and from several machines: a second task for a notification
     that is sent, or being sent, sends nothing.
@@ -182,23 +336,37 @@ def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
     from django_tasks_db.models import DBTaskResult
 
     cutoff = timezone.now() - older_than
-    unsent = set(
+    unsent = list(
         Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
         .exclude(person__email="")
         .exclude(claimed_until__gt=timezone.now())
-        .values_list("pk", flat=True)
+        .select_related("person", "case")
     )
     if not unsent:
         return []
-    live = DBTaskResult.objects.filter(task_path=send_email.module_path).filter(
+    live = DBTaskResult.objects.filter(task_path__in=[send_email.module_path, send_digest.module_path]).filter(
         Q(status="READY") | Q(status="RUNNING", started_at__gt=cutoff)
     )
-    pending = {row["args"][0] for row in live.values_list("args_kwargs", flat=True) if row.get("args")}
-    candidates = Notification.objects.filter(pk__in=unsent - pending).select_related("person")
-    # A recipient excluded since (re-classification) is never e-mailed; do not keep queuing them.
-    queued = sorted(n.pk for n in candidates if n.case_id is None or still_allowed(n))
-    for notification_id in queued:
-        send_email.enqueue(notification_id)
+    pending = {
+        (row[0], row[1]["args"][0]) for row in live.values_list("task_path", "args_kwargs") if row[1].get("args")
+    }
+    queued, digests = [], set()
+    for notification in unsent:
+        # A recipient who may no longer open the case is never e-mailed; do not keep queuing them.
+        if notification.case_id is not None and not still_allowed(notification):
+            continue
+        if notification.bundled:
+            key = _recipient_key(notification)
+            if (send_digest.module_path, key) in pending:
+                continue
+            digests.add(key)
+        elif (send_email.module_path, notification.pk) in pending:
+            continue
+        else:
+            send_email.enqueue(notification.pk)
+        queued.append(notification.pk)
+    for key in sorted(digests):
+        send_digest.enqueue(key)
     if queued:
         logger.warning("queued %s unsent notification e-mail(s) again", len(queued))
-    return queued
+    return sorted(queued)
