@@ -49,8 +49,19 @@ def test_report_about_a_wethouder_goes_to_burgemeester_and_gemeentesecretaris(or
     assert recipients(case) == {"Marieke van Dalen", "Willem Jacobs"}
     assert notified(case) == {"Marieke van Dalen", "Willem Jacobs"}
     explanations = {r.person.name: r.explanation for r in decision.recipients.all()}
-    assert explanations["Marieke van Dalen"] == "Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1)"
-    assert explanations["Willem Jacobs"] == "Gemeentesecretaris: omdat de melding over een wethouder gaat (protocol versie 1)"
+    grounds = "De persoon is wethouder Wonen sinds juni 2022."
+    assert explanations["Marieke van Dalen"] == (
+        f"Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1). {grounds}"
+    )
+    assert explanations["Willem Jacobs"] == (
+        f"Gemeentesecretaris: omdat de melding over een wethouder gaat (protocol versie 1). {grounds}"
+    )
+    # The notification says why, but not which position of whom: e-mails must not name the accused.
+    reasons = set(Notification.objects.filter(case=case).values_list("reason", flat=True))
+    assert reasons == {
+        "Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1)",
+        "Gemeentesecretaris: omdat de melding over een wethouder gaat (protocol versie 1)",
+    }
 
     assert can_open(verified_client("burgemeester"), case)
     assert can_open(verified_client("secretaris"), case)
@@ -258,7 +269,10 @@ def test_a_report_in_english_is_explained_to_staff_in_dutch(client, organisation
 
     case = Case.objects.get()
     explanations = {r.explanation for r in case.routing_decisions.first().recipients.all()}
-    assert "Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1)" in explanations
+    assert (
+        "Burgemeester: omdat de melding over een wethouder gaat (protocol versie 1). "
+        "De persoon is wethouder Wonen sinds juni 2022."
+    ) in explanations
     # The reporter's own acknowledgement is in English.
     assert "received" in case.messages.get().body
 

@@ -131,7 +131,8 @@ def protocol_preview(request):
     context = {"form": form, "show_errors": form.is_bound}
     if form.is_bound and form.is_valid():
         person = form.cleaned_data["persoon"]
-        preview = explain_for(organisation, person)
+        events_on = form.cleaned_data.get("datum")
+        preview = explain_for(organisation, person, events_on)
         decision = preview["decision"]
         names = dict(Person.objects.filter(pk__in=decision.excluded).values_list("pk", "name"))
 
@@ -144,6 +145,8 @@ def protocol_preview(request):
 
         context.update(
             person=person,
+            events_on=events_on,
+            basis=decision.basis,
             version=preview["version"],
             categories=[validation.category_label(c) for c in decision.categories],
             recipients=preview["recipients"],

@@ -170,6 +170,18 @@ class WhatIfForm(NLDesignFormMixin, forms.Form):
             "invalid_choice": _("Deze persoon staat niet in het register. Kies een persoon uit de lijst."),
         },
     )
+    datum = forms.DateField(
+        label=_("Datum van de gebeurtenissen (niet verplicht)"),
+        required=False,
+        help_text=_(
+            "Het protocol kijkt naar de functies die de persoon toen had en nu heeft. Zonder datum telt vandaag, "
+            "en bij iemand die nu geen functie meer heeft zijn laatste functie."
+        ),
+        # type="date" needs ISO values; the Dutch default input format would leave the field empty.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        error_messages={"invalid": _("Vul een datum in als dag-maand-jaar, bijvoorbeeld 12-04-2017.")},
+    )
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

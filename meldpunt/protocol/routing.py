@@ -8,10 +8,17 @@ builds the snapshot, stores the decision and sends the notifications.
 
 The rules, in order:
 
-1. Every accused person gets a category from the positions they held at the
-   time of the report or hold now (a wethouder who became raadslid counts as
-   both). A registry person without any position is "extern"; a name that
-   is not in the registry, or no name at all, is "onbekend".
+1. Every accused person gets a category from the positions they held when
+   the events happened (the period the reporter gave) and the positions they
+   hold now: a wethouder who resigned is still reported on as a wethouder
+   for events during his term; a period that spans two positions gives both
+   categories. Without a date from the reporter, the date of the report
+   counts, and when the accused held nothing then nor now, their most recent
+   positions (ended ones included) count. Someone who held no position of
+   the organisation at any of those times is "extern"; so is, besides the
+   categories of their positions, someone who holds none now and held none
+   for part of the period (events after a resignation). A name that is not
+   in the registry, or no name at all, is "onbekend".
 2. For every category, the protocol rule lists recipient codes; each code
    resolves to positions and their holders today.
 3. Excluded, always: every person the report names (accused or involved),
@@ -26,6 +33,7 @@ The rules, in order:
 import datetime
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meldpunt.protocol import wording
@@ -71,7 +79,18 @@ class RegistryView:
     today: datetime.date = field(default_factory=datetime.date.today)
 
     def positions_of(self, person: int, first: datetime.date, last: datetime.date) -> list[PositionInfo]:
-        return [self.positions[h.position] for h in self.holdings if h.person == person and h.covers(first, last)]
+        return [self.positions[h.position] for h in self.holdings_of(person, first, last)]
+
+    def holdings_of(self, person: int, first: datetime.date, last: datetime.date) -> list[Holding]:
+        return [h for h in self.holdings if h.person == person and h.covers(first, last)]
+
+    def latest_holdings(self, person: int, before: datetime.date) -> list[Holding]:
+        """The holdings of ``person`` that ended last before ``before`` (all that ended that day)."""
+        ended = [h for h in self.holdings if h.person == person and h.end is not None and h.end < before]
+        if not ended:
+            return []
+        last = max(h.end for h in ended)
+        return [h for h in ended if h.end == last]
 
     def holders(self, position: int) -> list[int]:
         return sorted({h.person for h in self.holdings if h.position == position and h.covers(self.today, self.today)})
@@ -109,11 +128,22 @@ class Named:
     accused: bool = True
 
 
+@dataclass(frozen=True)
+class EventPeriod:
+    """When the events happened: the reporter's period, or only the date of
+    the report when they gave none (``given`` False)."""
+
+    first: datetime.date
+    last: datetime.date
+    given: bool = True
+
+
 @dataclass
 class Recipient:
     person: int
     position: int | None
-    explanation: str
+    explanation: str  # why, with the accused's positions and dates it rests on (stored with the decision)
+    reason: str = ""  # why, without them (for notifications, which must not say who is accused)
 
 
 @dataclass
@@ -125,26 +155,82 @@ class Decision:
     external: bool = False
     admin_alert: bool = False
     rule_exclusions: set[int] = field(default_factory=set)
+    basis: list[str] = field(default_factory=list)  # "was wethouder Wonen van maart 2014 tot juli 2021"
 
     def recipient_ids(self) -> set[int]:
         return {r.person for r in self.recipients}
 
 
-def accused_categories(registry: RegistryView, named: list[Named], first: datetime.date, last: datetime.date):
-    """(category, accused person or None, their positions) for every accused."""
+def accused_categories(registry: RegistryView, named: list[Named], period: EventPeriod):
+    """(category, accused person or None, their positions, holdings) for every accused."""
     found = []
     accused = [n for n in named if n.accused]
     for subject in accused:
         if subject.person is None:
-            found.append(("onbekend", None, []))
+            found.append(("onbekend", None, [], []))
             continue
-        then_and_now = registry.positions_of(subject.person, first, last) + registry.positions_of(
-            subject.person, registry.today, registry.today
-        )
-        categories = {_accused_category(p.category) for p in then_and_now} or {"extern"}
+        holdings = _holdings_for(registry, subject.person, period)
+        positions = [registry.positions[h.position] for h in holdings]
+        categories = {_accused_category(p.category) for p in positions}
+        if not categories or (period.given and _outside_any_position(registry, subject.person, period)):
+            # Nobody in the organisation then nor now, or for part of the events
+            # (after a resignation, say) and not now either: the rule for
+            # people outside the organisation applies too.
+            categories.add("extern")
         for category in sorted(categories):
-            found.append((category, subject.person, then_and_now))
-    return found or [("onbekend", None, [])]
+            found.append((category, subject.person, positions, holdings))
+    return found or [("onbekend", None, [], [])]
+
+
+def _holdings_for(registry: RegistryView, person: int, period: EventPeriod) -> list[Holding]:
+    """The holdings a report about ``person`` rests on: during the events and now,
+    or (no date given, nothing then nor now) the most recent ones."""
+    then = registry.holdings_of(person, period.first, period.last)
+    now = registry.holdings_of(person, registry.today, registry.today)
+    found = list(dict.fromkeys(then + now))
+    if not found and not period.given:
+        found = registry.latest_holdings(person, period.last)
+    return found
+
+
+def _grounds(basis: list[str]) -> str:
+    """'was wethouder Wonen van maart 2014 tot juli 2021 en is raadslid sinds augustus 2021'."""
+    if len(basis) <= 1:
+        return "".join(basis)
+    return _("%(first)s en %(last)s") % {"first": ", ".join(basis[:-1]), "last": basis[-1]}
+
+
+def _outside_any_position(registry: RegistryView, person: int, period: EventPeriod) -> bool:
+    """Whether ``person`` holds no position now and held none on some day of ``period``."""
+    if registry.holdings_of(person, registry.today, registry.today):
+        return False
+    day = period.first
+    for holding in sorted(registry.holdings_of(person, period.first, period.last), key=lambda h: h.start):
+        if holding.start > day:
+            return True
+        if holding.end is None or holding.end >= period.last:
+            return False
+        day = max(day, holding.end + datetime.timedelta(days=1))
+    return day <= period.last
+
+
+def _month(day: datetime.date) -> str:
+    return date_format(day, "F Y")
+
+
+def describe_holding(registry: RegistryView, holding: Holding) -> str:
+    """'was wethouder Wonen van maart 2014 tot juli 2021', 'is wethouder Wonen sinds juni 2022'."""
+    title = registry.positions[holding.position].title
+    title = title[:1].lower() + title[1:] if title[1:2].islower() else title
+    if holding.end is not None and holding.end < registry.today:
+        return _("was %(title)s van %(start)s tot %(end)s") % {
+            "title": title,
+            "start": _month(holding.start),
+            "end": _month(holding.end),
+        }
+    if holding.start > registry.today:
+        return _("wordt %(title)s vanaf %(start)s") % {"title": title, "start": _month(holding.start)}
+    return _("is %(title)s sinds %(start)s") % {"title": title, "start": _month(holding.start)}
 
 
 def _accused_category(registry_category: str) -> str:
@@ -189,15 +275,21 @@ def route(
     registry: RegistryView,
     protocol: Protocol,
     named: list[Named],
-    period: tuple[datetime.date, datetime.date] | None = None,
+    period: EventPeriod | tuple[datetime.date, datetime.date] | None = None,
 ) -> Decision:
-    first, last = period or (registry.today, registry.today)
+    """Who must be told about a report naming ``named`` about events in ``period``
+    (an ``EventPeriod``, a (first, last) pair of dates the reporter gave, or None:
+    no date given, the report is from today)."""
+    if period is None:
+        period = EventPeriod(registry.today, registry.today, given=False)
+    elif not isinstance(period, EventPeriod):
+        period = EventPeriod(*period)
     named_people = {n.person for n in named if n.person is not None}
     excluded = registry.with_conflicts(named_people)
-    accused = accused_categories(registry, named, first, last)
+    accused = accused_categories(registry, named, period)
 
     rule_excluded: set[int] = set()
-    for category, _person, positions in accused:
+    for category, _person, positions, _holdings in accused:
         rule = protocol.rules.get(category)
         for code in rule.exclusions if rule else ():
             for position in _positions_for(code, registry, positions):
@@ -206,16 +298,22 @@ def route(
 
     decision = Decision(
         protocol=protocol.number,
-        categories=sorted({c for c, _p, _pos in accused}),
+        categories=sorted({c for c, *_rest in accused}),
         recipients=[],
         excluded=excluded,
         rule_exclusions=rule_excluded,
+        basis=list(dict.fromkeys(describe_holding(registry, h) for *_rest, holdings in accused for h in holdings)),
     )
     chosen: dict[int, Recipient] = {}
 
-    def add(person: int, position: PositionInfo | None, explanation: str):
+    grounds = _grounds(decision.basis)
+
+    def add(person: int, position: PositionInfo | None, reason: str):
         if person not in chosen:
-            chosen[person] = Recipient(person, position.id if position else None, explanation)
+            explanation = _("%(reason)s. De persoon %(grounds)s.") % {"reason": reason, "grounds": grounds}
+            chosen[person] = Recipient(
+                person, position.id if position else None, explanation if grounds else reason, reason
+            )
 
     def integrity_office(reason: str):
         for position in registry.positions_in("behandelaar"):
@@ -223,7 +321,7 @@ def route(
                 if person not in excluded:
                     add(person, position, reason)
 
-    for category, _person, positions in accused:
+    for category, _person, positions, _holdings in accused:
         rule = protocol.rules.get(category)
         if rule is None or not rule.recipients:
             decision.admin_alert = True

@@ -22,18 +22,23 @@ from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.service import notify
 from meldpunt.protocol.models import CaseRecipient, RoutedRecipient, RoutingDecision, RuleExclusion, access_sync
-from meldpunt.protocol.routing import Named, route
+from meldpunt.protocol.routing import EventPeriod, Named, route
 from meldpunt.protocol.snapshot import registry_view
 from meldpunt.protocol.versions import as_protocol, current_version
 from meldpunt.registry.models import Person
 
 
-def _period(case) -> tuple[datetime.date, datetime.date]:
+def event_period(case) -> EventPeriod:
+    """When the events of ``case`` happened, as the reporter said; without a
+    date, the day the report came in (``given`` False)."""
     received = timezone.localtime(case.received_at).date()
     content = case.content
     start = datetime.date.fromisoformat(content["period_start"]) if content.get("period_start") else None
     end = datetime.date.fromisoformat(content["period_end"]) if content.get("period_end") else None
-    return (start or end or received, end or received)
+    if start is None and end is None:
+        return EventPeriod(received, received, given=False)
+    # "Since March 2019" with no end: until the report came in.
+    return EventPeriod(start or end, end or max(start, received), given=True)
 
 
 # What made a case be routed. A case's own change (it arrives, is
@@ -89,7 +94,7 @@ def decide(case, registry=None, version=None):
     version = version or current_version(organisation)
     named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in case.subjects.all()]
     registry = registry or registry_view(organisation)
-    return version, registry, route(registry, as_protocol(version), named, _period(case))
+    return version, registry, route(registry, as_protocol(version), named, event_period(case))
 
 
 def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) -> RoutingDecision | None:
@@ -134,7 +139,7 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
         kind = Notification.Kind.ROUTED if trigger == SUBMITTED else Notification.Kind.REROUTED
         for recipient in decision.recipients:
             if recipient.person not in current:
-                notify(recipient.person, organisation, case, kind, recipient.explanation)
+                notify(recipient.person, organisation, case, kind, recipient.reason or recipient.explanation)
         if decision.admin_alert:
             for admin in sorted(registry.admins - decision.excluded):
                 notify(
@@ -163,11 +168,13 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
     return stored
 
 
-def explain_for(organisation, person: Person) -> dict:
-    """The 'what if' preview: who would be told about a report on ``person``, and why."""
+def explain_for(organisation, person: Person, events_on: datetime.date | None = None) -> dict:
+    """The 'what if' preview: who would be told about a report on ``person``
+    about events on ``events_on`` (or without a date), and why."""
     version = current_version(organisation)
     registry = registry_view(organisation)
-    decision = route(registry, as_protocol(version), [Named(person=person.pk)])
+    period = EventPeriod(events_on, events_on) if events_on else None
+    decision = route(registry, as_protocol(version), [Named(person=person.pk)], period)
     return {
         "version": version,
         "decision": decision,
