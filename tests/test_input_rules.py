@@ -314,3 +314,58 @@ def test_a_registry_import_refuses_control_and_bidi_characters_in_any_cell(admin
     cell = '"' + value.replace('"', '""') + '"'  # quoted, so that a line break stays inside the cell
     row = f"weth-klimaat,Wethouder Klimaat,wethouder,Klimaat,,,weth-wonen,{cell},,2025-01-01,"
     assert_refused(upload(admin, csv_file(row, *GOOD_ROWS[1:])), organisation, before, "onzichtbaar teken")
+
+
+# 5. Login ----------------------------------------------------------------------------------------------
+
+NEUTRAL_LOGIN = "Deze combinatie van gebruikersnaam, wachtwoord en code klopt niet."
+
+
+def current_code(username):
+    from tests.test_staff_login import current_code as code
+
+    return code(username)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "username, password, token, expected",
+    [
+        pytest.param("", "", "", ["Vul uw gebruikersnaam in.", "Vul uw wachtwoord in."], id="all-empty"),
+        pytest.param("", "x", "123456", ["Vul uw gebruikersnaam in."], id="empty-username"),
+        pytest.param("behandelaar1", "", "123456", ["Vul uw wachtwoord in."], id="empty-password"),
+        pytest.param("behandelaar1", "right", "", ["Vul de code uit uw authenticator-app in."], id="empty-code"),
+        pytest.param("niemand", "right", "right", [NEUTRAL_LOGIN], id="unknown-username"),
+        pytest.param("behandelaar1", "verkeerd", "right", [NEUTRAL_LOGIN], id="wrong-password-right-code"),
+        pytest.param("behandelaar1", "right", "000000", [NEUTRAL_LOGIN], id="right-password-wrong-code"),
+        pytest.param("behandelaar1", "right", "abcdef", [NEUTRAL_LOGIN], id="right-password-code-not-digits"),
+        pytest.param("behandelaar1", "verkeerd", "000000", [NEUTRAL_LOGIN], id="everything-wrong"),
+        pytest.param("geenfactor", "right", "123456", [NEUTRAL_LOGIN], id="account-without-second-factor"),
+        pytest.param("BEHANDELAAR1", "right", "right", [NEUTRAL_LOGIN], id="username-other-case"),
+    ],
+)
+def test_a_failed_login_says_only_what_is_empty_or_one_neutral_message(
+    client, organisation, username, password, token, expected
+):
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+
+    from meldpunt.demo.data import DEMO_PASSWORD
+
+    cache.clear()
+    if username == "geenfactor":
+        get_user_model().objects.create_user("geenfactor", password=DEMO_PASSWORD)
+    password = DEMO_PASSWORD if password == "right" else password
+    token = current_code("behandelaar1") if token == "right" else token
+    response = client.post(reverse("accounts:login"), {"username": username, "password": password, "otp_token": token})
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in expected:
+        assert text in page
+    # No other message that could tell which part was right.
+    for hint in ("tweede factor", "klopt niet of is verlopen", "Te veel verkeerde codes", "juiste gebruikersnaam"):
+        assert hint not in page
+    if NEUTRAL_LOGIN not in expected:
+        assert NEUTRAL_LOGIN not in page
+    assert "_auth_user_id" not in client.session
+    cache.clear()
