@@ -414,3 +414,44 @@ def test_without_digests_every_notification_has_its_own_email(organisation, pers
     run_worker()
     assert [m.to for m in mail.outbox].count(["m.vandalen@voorbeeldstad.example"]) == 3
     assert not DBTaskResult.objects.filter(task_path=send_digest.module_path).exists()
+
+
+def test_looking_at_notifications_marks_nothing_read_a_post_or_opening_the_case_does(organisation, person):
+    """Tried: the burgemeester has three new notifications. She looks at the page
+    (twice), marks one read with its button, opens the second case, and then uses
+    'Alles als gelezen markeren'; the gemeentesecretaris tries to mark hers."""
+    cases = [report_about(organisation, person("Henk Bosman"))[0] for _ in range(3)]
+    mayor = person("Marieke van Dalen")
+    url = reverse("behandelen:notifications")
+    client = verified_client("burgemeester")
+
+    def unread() -> set[str]:
+        return set(
+            Notification.objects.filter(person=mayor, read_at__isnull=True).values_list("case__reference", flat=True)
+        )
+
+    for _ in range(2):
+        page = client.get(url).content.decode()
+        assert page.count("Markeer als gelezen") == 3 and "Alles als gelezen markeren" in page
+    assert unread() == {c.reference for c in cases}
+
+    first = Notification.objects.get(person=mayor, case=cases[0])
+    response = client.post(url, {"notification": first.pk})
+    assert response.status_code == 302 and response.url == url
+    assert unread() == {cases[1].reference, cases[2].reference}
+
+    assert client.get(reverse("behandelen:case", args=[cases[1].reference])).status_code == 200
+    assert unread() == {cases[2].reference}
+
+    # Someone else's notification cannot be marked from another account.
+    theirs = Notification.objects.get(person=person("Willem Jacobs"), case=cases[2])
+    verified_client("secretaris").post(url, {"notification": Notification.objects.get(person=mayor, case=cases[2]).pk})
+    assert unread() == {cases[2].reference}
+    client.post(url, {"notification": theirs.pk})
+    assert Notification.objects.get(pk=theirs.pk).read_at is None
+
+    client.post(url, {"all": "1"})
+    assert unread() == set()
+    page = client.get(url).content.decode()
+    assert "Markeer als gelezen" not in page and "Alles als gelezen markeren" not in page
+    assert all(c.reference in page for c in cases)

@@ -20,6 +20,7 @@ from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message, State
 from meldpunt.cases.workflow import STAFF_MESSAGE_STATES, MessageNotAllowed, TransitionNotAllowed, allowed_targets
 from meldpunt.melden.views import attachment_response
+from meldpunt.notifications import service as notification_service
 from meldpunt.notifications.models import Notification
 
 
@@ -72,6 +73,7 @@ def case_detail(request, reference):
                 messages.success(request, _("Uw bericht staat in het postvak van de melder."))
             return redirect("behandelen:case", reference=case.reference)
     actions.record_read(request.user, case)
+    notification_service.case_opened(request.staff.person, case)
     context = {
         "case": case,
         "content": case.content,
@@ -146,13 +148,21 @@ def add_subject(request, reference):
 
 @staff_required
 def notifications(request):
-    """What the protocol sent this staff member, limited to cases they may still open."""
+    """What was sent to this staff member, limited to cases they may still open.
+    Looking marks nothing read: a POST does ("markeer als gelezen", one or all),
+    and so does opening the case."""
     mine = Notification.objects.filter(person=request.staff.person).select_related("case")
     visible = cases_visible_to(request.staff).values("pk")
     mine = mine.filter(Q(case__isnull=True) | Q(case__in=visible))
-    unread = list(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
-    mine.filter(pk__in=unread).update(read_at=timezone.now())
-    return render(request, "behandelen/notifications.html", {"notifications": mine[:200], "unread": set(unread)})
+    if request.method == "POST":
+        chosen = request.POST.get("notification", "")
+        if request.POST.get("all"):
+            notification_service.mark_read(mine)
+        elif chosen.isdigit():
+            notification_service.mark_read(mine.filter(pk=int(chosen)))
+        return redirect("behandelen:notifications")
+    unread = set(mine.filter(read_at__isnull=True).values_list("pk", flat=True))
+    return render(request, "behandelen/notifications.html", {"notifications": mine[:200], "unread": unread})
 
 
 @staff_required

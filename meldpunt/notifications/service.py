@@ -47,6 +47,16 @@ def notify(person_id: int, organisation, case, kind: str, reason: str) -> Notifi
     return notification
 
 
+def mark_read(notifications) -> int:
+    """Mark these notifications (a queryset, already limited to one person's) read."""
+    return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+
+
+def case_opened(person, case) -> None:
+    """Someone opened a case page: their notifications about it count as read."""
+    mark_read(Notification.objects.filter(person=person, case=case))
+
+
 def email_text(notification: Notification) -> tuple[str, str]:
     organisation = notification.organisation
     heading = organisation.name
