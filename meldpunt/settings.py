@@ -94,8 +94,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "meldpunt.nlds.theme",
             ],
-            # |datum, |datum_tijd (one date format per language) and |tel_links on every template.
-            "builtins": ["meldpunt.dates", "meldpunt.text"],
+            # |datum, |datum_tijd (one date format per language), |tel_links and the
+            # form-control filters (meldpunt/formmarkup.py) on every template.
+            "builtins": ["meldpunt.dates", "meldpunt.text", "meldpunt.formmarkup"],
         },
     },
 ]
@@ -115,6 +116,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Every form's fields: aria-invalid and aria-describedby as the page shows them (meldpunt/formmarkup.py).
+FORM_RENDERER = "meldpunt.formmarkup.Renderer"
 
 # Shared across processes (several gunicorn workers), used for rate limits.
 CACHES = {

@@ -44,7 +44,10 @@ class ReportForm(NLDesignFormMixin, forms.Form):
     email = forms.EmailField(label=gettext_lazy("Uw e-mailadres"), required=False, max_length=validators.MAX_SHORT)
     phone = forms.CharField(label=gettext_lazy("Uw telefoonnummer"), required=False, max_length=40)
     search = forms.CharField(
-        label=gettext_lazy("Zoek op naam of functie"), required=False, max_length=validators.MAX_SHORT
+        label=gettext_lazy("Zoek op naam of functie"),
+        required=False,
+        max_length=validators.MAX_SHORT,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
     description = forms.CharField(
         label=gettext_lazy("Wat is er gebeurd?"),
