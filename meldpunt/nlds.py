@@ -37,5 +37,9 @@ class NLDesignFormMixin(InputRulesMixin):
 
 
 def theme(request) -> dict:
-    """Template context: which theme stylesheet and class the pages use (settings.THEME_*)."""
-    return {"theme_css": settings.THEME_CSS, "theme_class": settings.THEME_CLASS}
+    """Template context: which theme stylesheet, class and font stylesheets the pages use (settings.THEME_*)."""
+    return {
+        "theme_css": settings.THEME_CSS,
+        "theme_class": settings.THEME_CLASS,
+        "theme_font_css": settings.THEME_FONT_CSS,
+    }

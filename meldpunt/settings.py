@@ -154,6 +154,11 @@ STATICFILES_DIRS = [
     BASE_DIR / "meldpunt" / "static",
     ("nlds/utrecht", BASE_DIR / "node_modules" / "@utrecht" / "component-library-css" / "dist"),
     ("nlds/theme", BASE_DIR / "node_modules" / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist"),
+    # The fonts the theme's tokens name (Noto Sans, Noto Serif, Noto Sans Mono),
+    # from the @fontsource npm packages: served by Meldpunt, never by a font CDN.
+    ("fonts/noto-sans", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans"),
+    ("fonts/noto-serif", BASE_DIR / "node_modules" / "@fontsource" / "noto-serif"),
+    ("fonts/noto-sans-mono", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-mono"),
 ]
 # The NL Design System theme: a CSS file with design tokens (served by
 # Meldpunt, from STATICFILES_DIRS or MELDPUNT_THEME_DIR) and the class that
@@ -163,6 +168,17 @@ if THEME_DIR:
     STATICFILES_DIRS.append(("theme", Path(THEME_DIR)))
 THEME_CSS = env.get_str("THEME_CSS", "nlds/theme/theme.css")
 THEME_CLASS = env.get_str("THEME_CLASS", "voorbeeld-theme")
+# The @font-face stylesheets for the font families the theme names (static
+# paths, comma-separated); a theme with other fonts lists its own here.
+THEME_FONT_CSS = env.get_list(
+    "THEME_FONT_CSS",
+    [
+        "fonts/noto-sans/400.css",
+        "fonts/noto-sans/700.css",
+        "fonts/noto-serif/700.css",
+        "fonts/noto-sans-mono/400.css",
+    ],
+)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -21,6 +21,8 @@ ORGANISATION = {
         "vertrouwenspersoon@voorbeeldstad.example. You can also turn to the Dutch Whistleblowers Authority "
         "(Huis voor Klokkenluiders) or your GP."
     ),
+    # A made-up coat of arms, served from meldpunt/static/.
+    "logo": "meldpunt/demo/voorbeeldstad-logo.svg",
     "external_oversight": "Commissaris van de Koning, Provinciehuis, Postbus 1, 1000 AA Provinciestad (fictief)",
 }
 

@@ -39,6 +39,11 @@ def test_anonymous_report_in_dutch_without_javascript(demo, live_server, new_con
         "nlds/theme/theme.css",
         "meldpunt/meldpunt.css",
         "meldpunt/look.css",
+        # The theme's fonts, from Meldpunt itself (settings.THEME_FONT_CSS).
+        "fonts/noto-sans/400.css",
+        "fonts/noto-sans/700.css",
+        "fonts/noto-serif/700.css",
+        "fonts/noto-sans-mono/400.css",
     }
     assert all(status in (200, 304) for _, status in stylesheets), stylesheets
     assert page.url == f"{live_server.url}/{ORG}/postvak/melding/"
