@@ -1,5 +1,5 @@
-"""Rate limits: receipt-code attempts (per client and for the whole
-installation), and failed staff logins (per client and per
+"""Rate limits: receipt-code attempts and report submissions (per client and
+for the whole installation), and failed staff logins (per client and per
 username).
 
 Every limit is "at most N in any period of W seconds", kept as a sliding
@@ -115,6 +115,21 @@ def receipt_attempt_refused_until(request) -> datetime.datetime | None:
 def allow_receipt_attempt(request) -> bool:
     """Count one attempt; False when this client or everyone together tried too often."""
     return receipt_attempt_refused_until(request) is None
+
+
+def report_submission_refused_until(request) -> datetime.datetime | None:
+    """None when this report may be stored (and is counted); else the moment
+    from which this client may send it again. Call it before argon2 runs."""
+    return _take(
+        [
+            Window(
+                f"report-submissions:client:{_client_token(request)}",
+                settings.REPORT_SUBMISSIONS_PER_CLIENT,
+                settings.REPORT_SUBMISSIONS_WINDOW,
+            ),
+            Window("report-submissions:all", settings.REPORT_SUBMISSIONS_GLOBAL_PER_HOUR, 60 * 60),
+        ]
+    )
 
 
 def _login_windows(request, username: str) -> list[Window]:

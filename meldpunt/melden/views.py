@@ -1,9 +1,12 @@
 """The reporter's pages: no account, no JavaScript needed, no tracking."""
 
 import io
+import math
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,9 +40,30 @@ def report(request, org):
     form, response = report_form_step(request, ReportForm, organisation, "melden/report_form.html")
     if response:
         return response
+    refused_until = throttle.report_submission_refused_until(request)
+    if refused_until:
+        return _submission_refused(request, organisation, form, refused_until)
     case, code = actions.submit_report(organisation, form.report_input())
     session.open_inbox(request, case)
     return render(request, "melden/receipt.html", {"organisation": organisation, "case": case, "code": str(code)})
+
+
+def _submission_refused(request, organisation, form, until):
+    """The form again, everything typed kept, saying from when it can be sent (status 429)."""
+    local = timezone.localtime(until)
+    when = date_format(local, "H:i" if local.date() == timezone.localdate() else "j F Y, H:i")
+    message = _(
+        "Uw melding is nog niet verstuurd: er zijn in korte tijd te veel meldingen verstuurd, vanaf uw "
+        "verbinding of in totaal. U hoeft niets aan te passen; wat u invulde staat er nog. "
+        "Verstuur haar vanaf %(time)s opnieuw."
+    ) % {"time": when}
+    if request.FILES:
+        message += " " + _("Kies uw bijlagen dan opnieuw.")
+    form.add_error(None, message)
+    context = {"organisation": organisation, "form": form, "show_errors": True}
+    response = render(request, "melden/report_form.html", context, status=429)
+    response["Retry-After"] = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
+    return response
 
 
 def inbox_login(request, org):
