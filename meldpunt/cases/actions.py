@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
@@ -21,6 +20,9 @@ from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, 
 from meldpunt.cases.receipts import ReceiptCode
 from meldpunt.cases.workflow import MessageNotAllowed, check_message, check_transition, reopens
 from meldpunt.crypto import CaseKey
+from meldpunt.dates import long_date, long_datetime
+from meldpunt.notifications import service as notification_service
+from meldpunt.notifications.models import CaseAttention
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
 
 REPORTER = "melder"
@@ -103,11 +105,11 @@ def acknowledgement_text(case: Case) -> str:
         "Wilt u eerst met iemand praten? De vertrouwenspersoon luistert en denkt met u mee, "
         "zonder dat er iets gebeurt wat u niet wilt."
     ) % {
-        "received": date_format(timezone.localtime(case.received_at), "j F Y, H:i"),
+        "received": long_datetime(case.received_at),
         "office": case.organisation.integrity_office_name,
         "organisation": case.organisation.name,
-        "ack": date_format(timezone.localtime(case.acknowledgement_due), "j F Y"),
-        "feedback": date_format(timezone.localtime(case.feedback_due), "j F Y"),
+        "ack": long_date(case.acknowledgement_due),
+        "feedback": long_date(case.feedback_due),
     }
 
 
@@ -186,6 +188,7 @@ def submit_report(
                     attachments=len(attachments),
                 )
                 route_case(case, trigger="submitted", actor=actor)
+                notification_service.case_submitted(case)
             return case, code
         except IntegrityError as error:
             if not _violates(error, Case, "case_receipt_lookup_unique"):
@@ -264,6 +267,9 @@ def post_message(case: Case, author: str, body: str, *, staff_user=None, files: 
             author=author,
             attachments=len(attachments),
         )
+        if author == Message.Author.MELDER:
+            kind = CaseAttention.Kind.MESSAGE if body.strip() else CaseAttention.Kind.ATTACHMENT
+            notification_service.reporter_activity(case, kind)
     return message
 
 
@@ -294,7 +300,10 @@ def change_state(case: Case, target: str, *, actor: str) -> Case:
 
 
 def withdraw(case: Case) -> Case:
-    return change_state(case, State.INGETROKKEN, actor=REPORTER)
+    with transaction.atomic():
+        change_state(case, State.INGETROKKEN, actor=REPORTER)
+        notification_service.reporter_activity(case, CaseAttention.Kind.WITHDRAWN)
+    return case
 
 
 def record_read(staff_user, case: Case, what: str = "case") -> None:

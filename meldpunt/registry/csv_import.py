@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.audit.log import record
+from meldpunt.dates import long_date
 from meldpunt.input_rules import describe_character, forbidden_in_single_line
 from meldpunt.registry.models import Appointment, Category, Person, Position
 
@@ -190,7 +190,7 @@ class Row:
 
 
 def _show_date(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+    return long_date(day)
 
 
 def _period(start: datetime.date, end: datetime.date | None) -> str:
