@@ -17,12 +17,10 @@ from django.utils.translation import gettext as _
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases import deadlines
 from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, Message, State, SubjectLink
+from meldpunt.dates import long_date, long_datetime
 from meldpunt.cases.receipts import ReceiptCode
 from meldpunt.cases.workflow import MessageNotAllowed, check_message, check_transition, reopens
 from meldpunt.crypto import CaseKey
-from meldpunt.dates import long_date, long_datetime
-from meldpunt.notifications import service as notification_service
-from meldpunt.notifications.models import CaseAttention
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
 
 REPORTER = "melder"
@@ -188,7 +186,6 @@ def submit_report(
                     attachments=len(attachments),
                 )
                 route_case(case, trigger="submitted", actor=actor)
-                notification_service.case_submitted(case)
             return case, code
         except IntegrityError as error:
             if not _violates(error, Case, "case_receipt_lookup_unique"):
@@ -267,9 +264,6 @@ def post_message(case: Case, author: str, body: str, *, staff_user=None, files: 
             author=author,
             attachments=len(attachments),
         )
-        if author == Message.Author.MELDER:
-            kind = CaseAttention.Kind.MESSAGE if body.strip() else CaseAttention.Kind.ATTACHMENT
-            notification_service.reporter_activity(case, kind)
     return message
 
 
@@ -300,10 +294,7 @@ def change_state(case: Case, target: str, *, actor: str) -> Case:
 
 
 def withdraw(case: Case) -> Case:
-    with transaction.atomic():
-        change_state(case, State.INGETROKKEN, actor=REPORTER)
-        notification_service.reporter_activity(case, CaseAttention.Kind.WITHDRAWN)
-    return case
+    return change_state(case, State.INGETROKKEN, actor=REPORTER)
 
 
 def record_read(staff_user, case: Case, what: str = "case") -> None:
