@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases import deadlines
 from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, Message, State, SubjectLink
-from meldpunt.dates import long_date, long_datetime
 from meldpunt.cases.receipts import ReceiptCode
 from meldpunt.cases.workflow import MessageNotAllowed, check_message, check_transition, reopens
 from meldpunt.crypto import CaseKey
+from meldpunt.dates import long_date, long_datetime
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
 
 REPORTER = "melder"
