@@ -22,6 +22,12 @@ anyone remembering them:
   the server stores it), and any other C0 or C1 control character or DEL is
   refused in the same way.
 
+- lengths: no text field carries the browser's ``maxlength``, which cuts a
+  pasted text without a word; the server counts (Python ``len`` after the
+  line breaks are normalised) and refuses a text that is too long with a
+  message naming the limit, showing the whole text again. A multi-line
+  field's limit is shown in its help text.
+
 Passwords are left exactly as typed.
 """
 
@@ -31,6 +37,8 @@ from django import forms
 from django.core import validators as django_validators
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.ids import parse_id
@@ -72,6 +80,30 @@ MULTI_LINE_MESSAGE = _(
     "In de tekst staat een onzichtbaar stuurteken dat wij niet kunnen bewaren: %(character)s. "
     "Regeleinden en tabs mogen wel. Haal het teken weg of typ dat stuk opnieuw in."
 )
+
+
+LONG_TEXT_MESSAGE = _(
+    "Deze tekst is te lang: hoogstens %(limit)s tekens, nu %(count)s. Er is niets weggelaten. Kort de tekst in, "
+    "of stuur dit deel nu en de rest later als aanvulling in uw postvak."
+)
+
+
+def _characters(count: int) -> str:
+    return number_format(count, force_grouping=True)
+
+
+def max_length_check(limit: int):
+    """Refuse a text longer than ``limit`` characters, saying both numbers."""
+
+    def check(value) -> None:
+        if len(value) > limit:
+            raise ValidationError(
+                LONG_TEXT_MESSAGE,
+                code="max_length",
+                params={"limit": _characters(limit), "count": _characters(len(value))},
+            )
+
+    return check
 
 
 def check_single_line(value) -> None:
@@ -129,10 +161,20 @@ class InputRulesMixin:
                     v for v in field.validators if not isinstance(v, django_validators.ProhibitNullCharactersValidator)
                 ]
                 field.validators.append(check_multi_line if is_multi_line(field) else check_single_line)
+                # The server counts and says so; the browser's maxlength would cut a paste silently.
+                field.widget.attrs.pop("maxlength", None)
                 if is_multi_line(field):
                     multi_line.append(self.add_prefix(name))
+                    if field.max_length is not None:
+                        self._limit_multi_line(field)
         if self.is_bound and multi_line:
             self.data = _with_normalised_newlines(self.data, multi_line)
+
+    def _limit_multi_line(self, field):
+        field.validators = [v for v in field.validators if not isinstance(v, django_validators.MaxLengthValidator)]
+        field.validators.append(max_length_check(field.max_length))
+        limit = gettext("Hoogstens %(limit)s tekens.") % {"limit": _characters(field.max_length)}
+        field.help_text = f"{field.help_text} {limit}" if field.help_text else limit
 
 
 def _with_normalised_newlines(data, keys):

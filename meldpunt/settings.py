@@ -190,7 +190,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 # nothing of a reporter's file ever lands unencrypted on disk.
 # An oversized file is cut off at the limit and refused with a message.
 FILE_UPLOAD_HANDLERS = ["meldpunt.uploads.BoundedMemoryUploadHandler"]
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # the form fields, without files
+# The form fields, without files. A statement at its limit (cases.validators.MAX_TEXT,
+# 100,000 characters) of 4-byte characters, percent-encoded, is 1.2 MB; 5 MB holds it
+# with every other field. A larger body gets a page naming this limit (meldpunt/errors.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Each file is cut off at ATTACHMENT_MAX_BYTES, so this bounds a request's memory.
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
 

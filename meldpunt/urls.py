@@ -9,3 +9,6 @@ urlpatterns = [
     # Public pages last: /<organisation>/...
     path("", include("meldpunt.melden.urls")),
 ]
+
+# A request over one of Django's request limits gets a page naming the limit (meldpunt/errors.py).
+handler400 = "meldpunt.errors.bad_request"

@@ -2,6 +2,7 @@
 (no HTTP 500), never leaks a hint, and never loses a word. One table per class
 of input; each row says what was tried (docs/security.md, "Input rules")."""
 
+import html
 from urllib.parse import urlencode
 
 import pytest
@@ -369,3 +370,127 @@ def test_a_failed_login_says_only_what_is_empty_or_one_neutral_message(
         assert NEUTRAL_LOGIN not in page
     assert "_auth_user_id" not in client.session
     cache.clear()
+
+
+# 3. Long text ------------------------------------------------------------------------------------------
+
+LIMIT = 100_000
+TOO_LONG = "Deze tekst is te lang: hoogstens 100.000 tekens"
+
+
+def statement(length: int, unit: str = "Dit gebeurde in 2017 weer. ") -> str:
+    return (unit * (length // len(unit) + 1))[:length]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, stored_length",
+    [
+        pytest.param(statement(LIMIT), LIMIT, id="exactly-the-limit"),
+        pytest.param("😀" * LIMIT, LIMIT, id="limit-in-4-byte-characters"),
+        pytest.param("é" * LIMIT, LIMIT, id="limit-in-2-byte-characters"),
+        # A browser sends each line break as CR LF; the server stores (and counts) one character.
+        pytest.param(("a" * 99 + "\r\n") * 999 + "a" * 100, LIMIT, id="limit-counted-after-crlf-becomes-lf"),
+        pytest.param("https://example.org/" + "x" * (LIMIT - 20), LIMIT, id="one-word-without-spaces"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_a_statement_up_to_the_limit_is_stored_whole(client, organisation, text, stored_length, encoding):
+    data = valid(description=text)
+    response = client.post(URL, data) if encoding == "multipart" else urlencoded(client, URL, data)
+    assert response.status_code == 200
+    assert len(Case.objects.get().content["description"]) == stored_length
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, count",
+    [
+        pytest.param(statement(LIMIT + 1), "100.001", id="one-over"),
+        pytest.param(statement(200_000), "200.000", id="a-200000-character-paste"),
+        pytest.param("€" * (LIMIT + 5), "100.005", id="multi-byte-over"),
+    ],
+)
+def test_a_longer_statement_is_refused_naming_the_limit_and_comes_back_whole(
+    client, handler_client, organisation, person, text, count
+):
+    for http, url, data in [
+        (client, URL, valid(description=text)),
+        (handler_client, reverse("behandelen:register"), staff_report(description=text)),
+    ]:
+        response = http.post(url, data)
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 400, url
+        assert f"{TOO_LONG}, nu {count}." in page
+        assert text in page  # every character is still in the field
+    assert not Case.objects.exists()
+    # The reporter's inbox and the handler's message box follow the same rule.
+    case, code = report_about(organisation, person("Pieter de Groot"))
+    from tests.test_inbox import INBOX, open_inbox
+
+    for http, url in [(open_inbox(code), INBOX), (handler_client, reverse("behandelen:case", args=[case.reference]))]:
+        response = http.post(url, {"body": text})
+        assert response.status_code == 400, url
+        page = html.unescape(response.content.decode())
+        assert f"{TOO_LONG}, nu {count}." in page and text in page
+    assert case.messages.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_name_over_its_limit_comes_back_whole_with_a_message(client, organisation):
+    name = "Pietersen-" * 30  # 300 characters
+    response = client.post(URL, valid(vrij_naam_1=name))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "te lang (hoogstens 200 tekens)" in page
+    assert f'value="{name}"' in page
+
+
+@pytest.mark.django_db
+def test_no_text_field_has_a_maxlength_and_the_statement_shows_its_limit(client, handler_client, admin, organisation):
+    pages = [
+        client.get(URL),
+        handler_client.get(reverse("behandelen:register")),
+        admin.get(reverse("beheer:person_new")),
+        admin.get(reverse("beheer:position_new")),
+        admin.get(reverse("beheer:conflict_add")),
+        admin.get(reverse("beheer:protocol_edit")),
+        client.get(reverse("accounts:login")),
+    ]
+    for response in pages:
+        assert response.status_code == 200
+        assert "maxlength" not in response.content.decode()
+    assert "Hoogstens 100.000 tekens." in pages[0].content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "limit_setting, data, files, expected",
+    [
+        pytest.param(
+            {"DATA_UPLOAD_MAX_MEMORY_SIZE": 50_000},
+            {"description": "x" * 60_000},
+            0,
+            "Het formulier was te groot om in één keer te versturen: alle tekst samen mag hoogstens 48,8 KB zijn",
+            id="form-fields-over-the-request-limit",
+        ),
+        pytest.param({}, {}, 20, "U stuurde te veel bestanden tegelijk.", id="twenty-files"),
+    ],
+)
+def test_a_request_over_a_request_limit_says_which_limit(
+    client, organisation, settings, limit_setting, data, files, expected
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_report_form import PDF
+
+    for name, value in limit_setting.items():
+        setattr(settings, name, value)
+    client.raise_request_exception = False
+    uploads = [SimpleUploadedFile(f"b{i}.pdf", PDF) for i in range(files)]
+    response = client.post(URL, valid(**data, files=uploads))
+    assert response.status_code == 400
+    page = html.unescape(response.content.decode()).replace("\xa0", " ")
+    assert expected in page
+    assert "wat u typte staat daar meestal nog" in page
+    assert not Case.objects.exists()

@@ -116,7 +116,7 @@ def test_search_finds_a_name_with_a_typo_and_former_office_holders(client, organ
         ({"description": ""}, "Dit veld is verplicht"),
         ({"relation": ""}, "Dit veld is verplicht"),
         ({"wishes": []}, "Kies minstens één wens"),
-        ({"description": "x" * 20_001}, "niet meer dan 20000 tekens"),
+        ({"description": "x" * 100_001}, "hoogstens 100.000 tekens, nu 100.001"),
         ({"period_start": "2021-06-30", "period_end": "2019-03-01"}, "De einddatum ligt voor de begindatum"),
         ({"period_start": "2999-01-01", "period_end": ""}, "Deze datum ligt in de toekomst"),
         ({"period_start": "31-02-2020"}, "Voer een geldige datum in"),

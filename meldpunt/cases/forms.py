@@ -78,7 +78,7 @@ class ReportForm(NLDesignFormMixin, forms.Form):
     told_before_details = forms.CharField(
         label=gettext_lazy("Aan wie, en wanneer?"),
         required=False,
-        max_length=2000,
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     wishes = forms.MultipleChoiceField(
@@ -136,8 +136,9 @@ class ReportForm(NLDesignFormMixin, forms.Form):
             data = self.data if self.is_bound else {}
             row = {
                 "number": number,
-                "name": data.get(f"vrij_naam_{number}", "")[: validators.MAX_SHORT],
-                "function": data.get(f"vrij_functie_{number}", "")[: validators.MAX_SHORT],
+                # Shown again whole, also when too long: clean() says so, nothing is cut.
+                "name": data.get(f"vrij_naam_{number}", ""),
+                "function": data.get(f"vrij_functie_{number}", ""),
                 "role": data.get(f"vrij_rol_{number}", SubjectLink.Role.BESCHULDIGDE),
             }
             filled = row["name"] or row["function"]

@@ -32,7 +32,8 @@ ALLOWED_TYPES: dict[str, set[str]] = {
     "mov": {"mov", "mp4"},
 }
 ALLOWED_EXTENSIONS_TEXT = ", ".join(sorted(ALLOWED_TYPES))
-MAX_TEXT = 20_000
+# A statement about years of behaviour fits (about fifteen pages); counted as the server stores it.
+MAX_TEXT = 100_000
 MAX_SHORT = 200
 EARLIEST_DATE = datetime.date(1950, 1, 1)
 
