@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "meldpunt.organisations",
@@ -216,6 +217,25 @@ EMAIL_TIMEOUT = env.get_int("EMAIL_TIMEOUT", 10, minimum=1)
 EMAIL_DIGEST_MINUTES = env.get_int("EMAIL_DIGEST_MINUTES", 10)
 # Where staff open Meldpunt; used for the links in notification e-mails.
 BASE_URL = env.get_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside TOTP.
+# The relying party id is the domain a passkey belongs to: by default the host
+# of MELDPUNT_BASE_URL (a loopback address becomes "localhost"); set
+# MELDPUNT_WEBAUTHN_RP_ID to a parent domain to share passkeys between
+# subdomains. Changing it later means enrolling every passkey again. Browsers
+# offer passkeys only over HTTPS or on http://localhost; elsewhere they are off.
+from meldpunt.accounts.relying_party import relying_party  # noqa: E402
+
+WEBAUTHN = relying_party(BASE_URL, env.get_str("WEBAUTHN_RP_ID", ""))
+PASSKEYS_ENABLED = WEBAUTHN.secure
+OTP_WEBAUTHN_RP_ID = WEBAUTHN.rp_id
+OTP_WEBAUTHN_RP_NAME = "Meldpunt"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [WEBAUTHN.origin] if PASSKEYS_ENABLED else []
+# A passkey is a second factor after the password, never a login on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
+# Without a secure origin passkeys are switched off (PASSKEYS_ENABLED) instead of stopping start-up.
+SILENCED_SYSTEM_CHECKS = [] if PASSKEYS_ENABLED else ["otp_webauthn.E030"]
 
 # Sessions: reporters get a short session after entering their receipt
 # code; staff sessions end after a working day.

@@ -1,9 +1,21 @@
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
-from meldpunt.accounts import views
+from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
+from meldpunt.accounts import passkeys, views
 
 app_name = "accounts"
 urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", views.LogoutView.as_view(), name="logout"),
+    # Mijn account and passkeys (meldpunt/accounts/passkeys.py).
+    path("", passkeys.account, name="account"),
+    path("inloggen/passkey/", passkeys.PasswordStepView.as_view(), name="passkey_login"),
+    path("inloggen/passkey/bevestigen/", passkeys.confirm, name="passkey_confirm"),
+    path("passkeys/<id:pk>/verwijderen/", passkeys.remove, name="passkey_remove"),
+    path("passkeys/registreren/begin/", passkeys.RegistrationBegin.as_view(), name="passkey_register_begin"),
+    path("passkeys/registreren/klaar/", passkeys.RegistrationComplete.as_view(), name="passkey_register_complete"),
+    path("passkeys/inloggen/begin/", passkeys.AuthenticationBegin.as_view(), name="passkey_login_begin"),
+    path("passkeys/inloggen/klaar/", passkeys.AuthenticationComplete.as_view(), name="passkey_login_complete"),
+    path("passkeys/teksten.js", JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]), name="passkey_jsi18n"),
 ]

@@ -98,4 +98,4 @@ def staff_login(page: Page, base_url: str, username: str, code: str) -> None:
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(data.DEMO_PASSWORD)
     page.locator("#id_otp_token").fill(code)
-    page.get_by_role("button", name="Inloggen").click()
+    page.get_by_role("button", name="Inloggen", exact=True).click()
