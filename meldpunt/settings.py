@@ -282,6 +282,11 @@ CLIENT_ADDRESS_HEADER = env.get_str("CLIENT_ADDRESS_HEADER", "REMOTE_ADDR")
 RECEIPT_ATTEMPTS_PER_CLIENT = env.get_int("RECEIPT_ATTEMPTS_PER_CLIENT", 10, minimum=1)
 RECEIPT_ATTEMPTS_WINDOW = env.get_int("RECEIPT_ATTEMPTS_WINDOW", 15 * 60, minimum=1)
 RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE = env.get_int("RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE", 600, minimum=1)
+# Reports sent through the public form, per client and for the whole
+# installation; each costs an argon2 hash and notifies the protocol's recipients.
+REPORT_SUBMISSIONS_PER_CLIENT = env.get_int("REPORT_SUBMISSIONS_PER_CLIENT", 10, minimum=1)
+REPORT_SUBMISSIONS_WINDOW = env.get_int("REPORT_SUBMISSIONS_WINDOW", 60 * 60, minimum=1)
+REPORT_SUBMISSIONS_GLOBAL_PER_HOUR = env.get_int("REPORT_SUBMISSIONS_GLOBAL_PER_HOUR", 1200, minimum=1)
 # Failed staff logins (wrong password or code) per client and per username.
 LOGIN_FAILURES_ALLOWED = env.get_int("LOGIN_FAILURES_ALLOWED", 10, minimum=1)
 LOGIN_FAILURES_WINDOW = env.get_int("LOGIN_FAILURES_WINDOW", 15 * 60, minimum=1)
