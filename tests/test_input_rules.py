@@ -494,3 +494,51 @@ def test_a_request_over_a_request_limit_says_which_limit(
     assert expected in page
     assert "wat u typte staat daar meestal nog" in page
     assert not Case.objects.exists()
+
+
+# 4. Files ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        pytest.param("leeg.pdf", b"", "Het bestand 'leeg.pdf' is leeg.", id="zero-byte-pdf"),
+        pytest.param("notitie.txt", b"", "Het bestand 'notitie.txt' is leeg.", id="zero-byte-text"),
+        pytest.param("zonder-soort", b"%PDF-1.4", "Het bestand 'zonder-soort' heeft een soort", id="no-extension"),
+        pytest.param(".pdf", b"", "Het bestand '.pdf' is leeg.", id="only-an-extension-and-empty"),
+    ],
+)
+def test_an_empty_or_nameless_file_is_refused_by_name_and_the_rest_is_kept(
+    client, handler_client, organisation, person, name, content, message
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.test_report_form import PDF
+
+    def files():
+        return [SimpleUploadedFile(name, content), SimpleUploadedFile("brief.pdf", PDF)]
+
+    for http, url, data in [
+        (client, URL, valid(anonymous="nee", name="Getypte Naam", files=files())),
+        (
+            handler_client,
+            reverse("behandelen:register"),
+            staff_report(anonymous="nee", name="Getypte Naam", files=files()),
+        ),
+    ]:
+        response = http.post(url, data)
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 400, url
+        assert message in page
+        assert 'value="Getypte Naam"' in page and "Na mijn inspraak bij de raadsvergadering" in page
+    assert not Case.objects.exists()
+    case, code = report_about(organisation, person("Pieter de Groot"))
+    from tests.test_inbox import INBOX, open_inbox
+
+    for http, url in [(open_inbox(code), INBOX), (handler_client, reverse("behandelen:case", args=[case.reference]))]:
+        response = http.post(url, {"body": "Hierbij de stukken.", "files": files()})
+        page = html.unescape(response.content.decode())
+        assert response.status_code == 400, url
+        assert message in page and "Hierbij de stukken." in page
+    assert case.messages.count() == 1 and not case.attachments.exists()
