@@ -35,6 +35,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DESCRIPTION = "Hij stuurde mij berichten over mijn uiterlijk na het spreekuur"
 REPORTER_NAME = "Jolanda Vermeulen-Testmelder"
 REPORTER_EMAIL = "jolanda.testmelder@example.org"
+# The protocol's recipients for a report about a wethouder, and the integrity
+# office's two handlers, who are told of every new case.
+PROTOCOL_ADDRESSES = ["m.vandalen@voorbeeldstad.example", "w.jacobs@voorbeeldstad.example"]
+HANDLER_ADDRESSES = ["d.schouten@voorbeeldstad.example", "i.vos@voorbeeldstad.example"]
+EVERYONE = sorted(PROTOCOL_ADDRESSES + HANDLER_ADDRESSES)
 
 
 @pytest.fixture(autouse=True)
@@ -66,14 +71,19 @@ def submit_about_wethouder(organisation, person):
     return case
 
 
-def test_report_about_wethouder_notifies_burgemeester_and_secretaris_only(organisation, person):
+def test_report_about_wethouder_notifies_burgemeester_secretaris_and_integrity_office(organisation, person):
     case = submit_about_wethouder(organisation, person)
     notifications = Notification.objects.filter(case=case)
-    assert {n.person.name for n in notifications} == {"Marieke van Dalen", "Willem Jacobs"}
-    assert Notification.objects.count() == 2
+    assert {(n.person.name, n.kind) for n in notifications} == {
+        ("Marieke van Dalen", "routed"),
+        ("Willem Jacobs", "routed"),
+        ("Ingrid Vos", "new_case"),
+        ("Daan Schouten", "new_case"),
+    }
+    assert Notification.objects.count() == 4
     assert all(n.emailed_at is None for n in notifications)
     # One e-mail task per notification, stored with them; nothing sent before the worker runs.
-    assert DBTaskResult.objects.ready().count() == 2
+    assert DBTaskResult.objects.ready().count() == 4
     assert mail.outbox == []
 
 
@@ -82,10 +92,7 @@ def test_worker_sends_one_email_each_without_report_content(organisation, person
 
     run_worker()
 
-    assert sorted(m.to[0] for m in mail.outbox) == [
-        "m.vandalen@voorbeeldstad.example",
-        "w.jacobs@voorbeeldstad.example",
-    ]
+    assert sorted(m.to[0] for m in mail.outbox) == EVERYONE
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
     link = settings.BASE_URL + reverse("behandelen:case", args=[case.reference])
     for message in mail.outbox:
@@ -101,23 +108,23 @@ def test_worker_sends_one_email_each_without_report_content(organisation, person
             assert secret not in text and secret not in full
         assert "Henk Bosman" not in text
     assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 0
-    assert DBTaskResult.objects.successful().count() == 2
+    assert DBTaskResult.objects.successful().count() == 4
 
 
 def test_worker_twice_and_duplicate_tasks_send_nothing_more(organisation, person):
     case = submit_about_wethouder(organisation, person)
     run_worker()
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
     sent_at = dict(Notification.objects.filter(case=case).values_list("pk", "emailed_at"))
 
     run_worker()
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
 
     # Even a second task for the same notification (a retry, a re-queue by hand) sends nothing.
     for pk in sent_at:
         send_email.enqueue(pk)
     run_worker()
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
     assert dict(Notification.objects.filter(case=case).values_list("pk", "emailed_at")) == sent_at
     assert set(DBTaskResult.objects.filter(return_value="already sent").values_list("status", flat=True)) == {
         "SUCCESSFUL"
@@ -133,7 +140,7 @@ def test_person_without_email_gets_in_app_notification_only(organisation, person
     run_worker()
 
     assert Notification.objects.filter(case=case, person=secretaris).exists()
-    assert [m.to for m in mail.outbox] == [["m.vandalen@voorbeeldstad.example"]]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["m.vandalen@voorbeeldstad.example"] + HANDLER_ADDRESSES)
     assert Notification.objects.get(case=case, person=secretaris).emailed_at is None
     page = verified_client("secretaris").get(reverse("behandelen:notifications")).content.decode()
     assert case.reference in page
@@ -147,15 +154,15 @@ def test_failed_send_is_tried_again_later(organisation, person, monkeypatch):
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     run_worker()
-    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 2
+    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 4
     retries = DBTaskResult.objects.filter(status="READY")
-    assert retries.count() == 2
+    assert retries.count() == 4
     assert all(r.args_kwargs["args"][1] == 2 for r in retries)
 
     monkeypatch.undo()
     retries.update(run_after=timezone.now())
     run_worker()
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 4
     assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 0
 
 
@@ -180,8 +187,8 @@ def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, pers
     case = submit_about_wethouder(organisation, person)
     an_hour_ago = timezone.now() - datetime.timedelta(hours=1)
     Notification.objects.filter(case=case).update(created_at=an_hour_ago)
-    # One task was claimed by a worker that then died; the other is still waiting.
-    dead, waiting = DBTaskResult.objects.order_by("enqueued_at")
+    # One task was claimed by a worker that then died; the others are still waiting.
+    dead, *waiting = DBTaskResult.objects.order_by("enqueued_at")
     DBTaskResult.objects.filter(pk=dead.pk).update(status="RUNNING", started_at=an_hour_ago)
     # Its claim on the notification ran out long ago.
     Notification.objects.filter(pk=dead.args_kwargs["args"][0]).update(
@@ -189,15 +196,12 @@ def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, pers
     )
 
     call_command("resend_notifications", verbosity=0)
-    assert DBTaskResult.objects.filter(status="READY").count() == 2  # the waiting one, and one new
+    assert DBTaskResult.objects.filter(status="READY").count() == 4  # the waiting ones, and one new
     call_command("resend_notifications", verbosity=0)
-    assert DBTaskResult.objects.filter(status="READY").count() == 2  # nothing piles up
+    assert DBTaskResult.objects.filter(status="READY").count() == 4  # nothing piles up
 
     run_worker()
-    assert sorted(m.to[0] for m in mail.outbox) == [
-        "m.vandalen@voorbeeldstad.example",
-        "w.jacobs@voorbeeldstad.example",
-    ]
+    assert sorted(m.to[0] for m in mail.outbox) == EVERYONE
     assert not Notification.objects.filter(case=case, emailed_at__isnull=True).exists()
     call_command("resend_notifications", verbosity=0)
     assert not DBTaskResult.objects.filter(status="READY").exists()
@@ -206,7 +210,7 @@ def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, pers
 def test_recent_unsent_notifications_are_left_to_their_task(organisation, person):
     submit_about_wethouder(organisation, person)
     call_command("resend_notifications", verbosity=0)
-    assert DBTaskResult.objects.count() == 2
+    assert DBTaskResult.objects.count() == 4
 
 
 def test_an_email_queued_before_reclassification_is_not_sent_to_the_newly_excluded(organisation, person):
@@ -262,7 +266,7 @@ def test_someone_who_left_office_after_the_email_was_queued_is_not_emailed(organ
     assert mayor.email not in recipients
     # The gemeentesecretaris still is, and so is the burgemeester's deputy now told in her
     # place (the locoburgemeester is the accused, so his deputy, wethouder Financiën).
-    assert recipients == {"w.jacobs@voorbeeldstad.example", person("Pieter de Groot").email}
+    assert recipients == {"w.jacobs@voorbeeldstad.example", person("Pieter de Groot").email, *HANDLER_ADDRESSES}
     assert Notification.objects.get(case=case, person=mayor).emailed_at is None
     assert DBTaskResult.objects.filter(return_value="recipient excluded").count() == 1
 
@@ -342,7 +346,7 @@ def test_a_send_whose_mark_failed_is_sent_again_once_the_claim_runs_out(organisa
     monkeypatch.setattr("meldpunt.notifications.service._mark_sent", database_gone)
     run_worker()
     monkeypatch.undo()
-    assert sorted(m.to[0] for m in mail.outbox) == [mayor.email, "w.jacobs@voorbeeldstad.example"]
+    assert sorted(m.to[0] for m in mail.outbox) == EVERYONE
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"FAILED"}
     notification.refresh_from_db()
     assert notification.emailed_at is None and notification.claimed_until > timezone.now()
@@ -374,7 +378,7 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
     # The first e-mail goes out at once; the rest wait for one digest at the end of the ten minutes.
     assert [m.to for m in mail.outbox].count([mayor.email]) == 1
     digests = DBTaskResult.objects.filter(task_path=send_digest.module_path, status="READY")
-    assert digests.count() == 2  # one for the burgemeester, one for the gemeentesecretaris
+    assert digests.count() == 4  # one each for the burgemeester, the gemeentesecretaris and the two handlers
     assert all(task.run_after > timezone.now() for task in digests)
 
     digests.update(run_after=timezone.now())  # the ten minutes have passed
@@ -398,12 +402,12 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
     # In the app it stays one notification per case, all of them e-mailed now.
     assert Notification.objects.filter(person=mayor).count() == 20
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    assert len(mail.outbox) == 4  # two each for the burgemeester and the gemeentesecretaris
+    assert len(mail.outbox) == 8  # two each for the burgemeester, the gemeentesecretaris and the two handlers
 
     # Running the worker or the resend command again sends nothing more.
     run_worker()
     assert requeue_unsent(datetime.timedelta(0)) == []
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 8
 
 
 def test_without_digests_every_notification_has_its_own_email(organisation, person, settings):
@@ -455,3 +459,104 @@ def test_looking_at_notifications_marks_nothing_read_a_post_or_opening_the_case_
     page = client.get(url).content.decode()
     assert "Markeer als gelezen" not in page and "Alles als gelezen markeren" not in page
     assert all(c.reference in page for c in cases)
+
+
+def open_inbox(code):
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()  # the receipt-attempt limits start afresh
+    client = Client()
+    assert client.post("/voorbeeldstad/postvak/", {"code": str(code)}).status_code == 302
+    return client
+
+
+def markers(client) -> dict[str, str]:
+    """The case list as its reader sees it: case number -> marker text, for rows that have one."""
+    page = client.get(reverse("behandelen:home")).content.decode()
+    rows = re.findall(r'data-reference="([^"]+)">(.*?)</tr>', page, flags=re.S)
+    found = {}
+    for reference, row in rows:
+        marker = re.search(r'data-testid="reporter-activity">([^<]+)<', row)
+        if marker:
+            found[reference] = marker.group(1)
+    return found
+
+
+def test_a_reporters_reply_alerts_the_handlers_and_marks_the_case_until_a_handler_reads_it(
+    organisation, person, settings
+):
+    """Tried: the reporter answers in the inbox (one text, then one with a file) and then
+    withdraws; a handler opens the case in between. (Digests off, to see each e-mail.)"""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.EMAIL_DIGEST_MINUTES = 0
+    case, code = report_about(organisation, person("Henk Bosman"))
+    other, _code = report_about(organisation, person("Henk Bosman"))
+    run_worker()
+    mail.outbox = []
+    reply = "Het gebeurde ook op de nieuwjaarsreceptie."
+    reporter = open_inbox(code)
+    assert reporter.post("/voorbeeldstad/postvak/melding/", {"body": reply}).status_code == 302
+
+    handlers = {"Ingrid Vos", "Daan Schouten"}
+    told = Notification.objects.filter(case=case, kind=Notification.Kind.REPORTER_MESSAGE)
+    assert {n.person.name for n in told} == handlers  # the burgemeester reads along, but is not alerted
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == HANDLER_ADDRESSES
+    for message in mail.outbox:
+        assert case.reference in message.subject and "Nieuw bericht van de melder" in message.body
+        assert reply not in message.body and "nieuwjaarsreceptie" not in message.message().as_string()
+
+    first, second, mayor = (
+        verified_client("behandelaar1"),
+        verified_client("behandelaar2"),
+        verified_client("burgemeester"),
+    )
+    assert markers(first) == markers(second) == {case.reference: "Nieuw bericht"}
+    assert markers(mayor) == {}  # a handler's working marker
+    assert "Nieuw bericht van de melder" in first.get(reverse("behandelen:notifications")).content.decode()
+
+    # One handler reads the case: the marker is gone for both, and her notification is read.
+    assert reply in first.get(reverse("behandelen:case", args=[case.reference])).content.decode()
+    assert markers(first) == markers(second) == {}
+    assert told.get(person__name="Ingrid Vos").read_at is not None
+    assert told.get(person__name="Daan Schouten").read_at is None
+    # The burgemeester opening the case does not count as a handler reading it.
+    reporter.post(
+        "/voorbeeldstad/postvak/melding/",
+        {"body": "Zie de bijlage.", "files": [SimpleUploadedFile("verslag.txt", b"Verslag van de avond")]},
+    )
+    mayor.get(reverse("behandelen:case", args=[case.reference]))
+    assert markers(first) == {case.reference: "Nieuw bericht met bijlage"}
+    assert Notification.objects.filter(case=case, kind=Notification.Kind.REPORTER_ATTACHMENT).count() == 2
+
+    reporter.post("/voorbeeldstad/postvak/intrekken/")
+    assert markers(second) == {case.reference: "Ingetrokken door de melder"}
+    withdrawn = Notification.objects.filter(case=case, kind=Notification.Kind.WITHDRAWN)
+    assert {n.person.name for n in withdrawn} == handlers
+    mail.outbox = []
+    run_worker()
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(HANDLER_ADDRESSES * 2)  # the file message and the withdrawal
+    assert other.reference not in markers(first)
+
+
+def test_every_new_case_tells_the_integrity_office_once_and_never_a_named_handler(organisation, person, settings):
+    """Tried: a report about an employee (the protocol itself routes to the integrity
+    office) and a report naming handler Ingrid Vos as accused. (Digests off.)"""
+    settings.EMAIL_DIGEST_MINUTES = 0
+    employee_case, _ = report_about(organisation, person("Lotte Jansen"))
+    per_handler = Counter(
+        Notification.objects.filter(case=employee_case, person__name__in=["Ingrid Vos", "Daan Schouten"]).values_list(
+            "person__name", flat=True
+        )
+    )
+    assert per_handler == {"Ingrid Vos": 1, "Daan Schouten": 1}
+
+    about_handler, _ = report_about(organisation, person("Ingrid Vos"))
+    told = set(Notification.objects.filter(case=about_handler).values_list("person__name", flat=True))
+    assert "Daan Schouten" in told and "Ingrid Vos" not in told
+    run_worker()
+    about_her = [m for m in mail.outbox if about_handler.reference in m.subject]
+    assert "i.vos@voorbeeldstad.example" not in {m.to[0] for m in about_her}
+    assert "d.schouten@voorbeeldstad.example" in {m.to[0] for m in about_her}

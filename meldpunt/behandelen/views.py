@@ -34,9 +34,12 @@ def home(request):
     cases = worklist.filter_cases(visible, values, now)
     kept = {name: value for name, value in values.items() if value and name != "sorteer"}
     page = list(cases[:200])
+    # "Nieuw bericht": the reporter wrote, added a file or withdrew, and no handler has opened the case since.
+    attention = notification_service.attention_for(page) if may_handle(request.staff) else {}
     for case in page:
         case.accused = worklist.accused_names(case)
         case.deadlines = worklist.deadline_status(case, now)
+        case.attention_marker = attention.get(case.pk)
     context = {
         "cases": page,
         "total": cases.count(),

@@ -21,6 +21,8 @@ from meldpunt.cases.receipts import ReceiptCode
 from meldpunt.cases.workflow import MessageNotAllowed, check_message, check_transition, reopens
 from meldpunt.crypto import CaseKey
 from meldpunt.dates import long_date, long_datetime
+from meldpunt.notifications import service as notification_service
+from meldpunt.notifications.models import CaseAttention
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
 
 REPORTER = "melder"
@@ -186,6 +188,7 @@ def submit_report(
                     attachments=len(attachments),
                 )
                 route_case(case, trigger="submitted", actor=actor)
+                notification_service.case_submitted(case)
             return case, code
         except IntegrityError as error:
             if not _violates(error, Case, "case_receipt_lookup_unique"):
@@ -264,6 +267,9 @@ def post_message(case: Case, author: str, body: str, *, staff_user=None, files: 
             author=author,
             attachments=len(attachments),
         )
+        if author == Message.Author.MELDER:
+            kind = CaseAttention.Kind.ATTACHMENT if attachments else CaseAttention.Kind.MESSAGE
+            notification_service.reporter_activity(case, kind)
     return message
 
 
@@ -294,7 +300,10 @@ def change_state(case: Case, target: str, *, actor: str) -> Case:
 
 
 def withdraw(case: Case) -> Case:
-    return change_state(case, State.INGETROKKEN, actor=REPORTER)
+    with transaction.atomic():
+        change_state(case, State.INGETROKKEN, actor=REPORTER)
+        notification_service.reporter_activity(case, CaseAttention.Kind.WITHDRAWN)
+    return case
 
 
 def record_read(staff_user, case: Case, what: str = "case") -> None:

@@ -14,6 +14,10 @@ class Notification(models.Model):
         ROUTED = "routed", _("Nieuwe zaak volgens het protocol")
         REROUTED = "rerouted", _("Zaak opnieuw ingedeeld")
         ADMIN_ALERT = "admin_alert", _("Protocol vond niemand")
+        NEW_CASE = "new_case", _("Nieuwe zaak voor het integriteitsbureau")
+        REPORTER_MESSAGE = "reporter_message", _("Nieuw bericht van de melder")
+        REPORTER_ATTACHMENT = "reporter_attachment", _("Nieuw bericht met bijlage van de melder")
+        WITHDRAWN = "withdrawn", _("Melding ingetrokken door de melder")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
@@ -35,3 +39,19 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+
+
+class CaseAttention(models.Model):
+    """The reporter did something on a case (wrote, sent a file, withdrew)
+    that no handler has seen yet: the "nieuw bericht" marker on the case list.
+    Set by ``service.reporter_activity`` in the reporter's transaction; gone
+    when a handler opens the case (``service.case_opened``)."""
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", _("Nieuw bericht")
+        ATTACHMENT = "attachment", _("Nieuw bericht met bijlage")
+        WITHDRAWN = "withdrawn", _("Ingetrokken door de melder")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="attention")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    since = models.DateTimeField()

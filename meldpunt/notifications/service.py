@@ -47,14 +47,73 @@ def notify(person_id: int, organisation, case, kind: str, reason: str) -> Notifi
     return notification
 
 
+def handlers_who_may_open(case) -> list[Person]:
+    """The integrity office's handlers today who may open ``case`` (not named
+    in it, not conflicted, not excluded by a rule)."""
+    from meldpunt.cases.access import may_open
+    from meldpunt.registry.models import Appointment, Category, today
+
+    held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.BEHANDELAAR)
+    handlers = Person.objects.filter(organisation_id=case.organisation_id, appointments__in=held).distinct()
+    return [person for person in handlers.order_by("pk") if may_open(person, case)]
+
+
+def case_submitted(case) -> list[Notification]:
+    """Every new case: the integrity office's handlers are told, in the app and
+    by e-mail, whatever the protocol added (those it already told are not told
+    twice). Called by ``submit_report`` in its transaction, after routing."""
+    told = set(Notification.objects.filter(case=case).values_list("person_id", flat=True))
+    reason = _("Integriteitsbureau: elke nieuwe zaak gaat naar het integriteitsbureau.")
+    return [
+        notify(person.pk, case.organisation, case, Notification.Kind.NEW_CASE, reason)
+        for person in handlers_who_may_open(case)
+        if person.pk not in told
+    ]
+
+
+def reporter_activity(case, kind: str) -> list[Notification]:
+    """The reporter wrote (``CaseAttention.Kind.MESSAGE``), sent a message with
+    files (``ATTACHMENT``) or withdrew (``WITHDRAWN``): the case's handlers are told
+    in the app and by e-mail (no content), and the case list shows the marker
+    until a handler opens the case. Called by the action in its transaction."""
+    from meldpunt.notifications.models import CaseAttention
+
+    notification_kind, reason = {
+        CaseAttention.Kind.MESSAGE: (Notification.Kind.REPORTER_MESSAGE, _("De melder stuurde een nieuw bericht.")),
+        CaseAttention.Kind.ATTACHMENT: (
+            Notification.Kind.REPORTER_ATTACHMENT,
+            _("De melder stuurde een bericht met een of meer bijlagen."),
+        ),
+        CaseAttention.Kind.WITHDRAWN: (Notification.Kind.WITHDRAWN, _("De melder heeft de melding ingetrokken.")),
+    }[kind]
+    CaseAttention.objects.update_or_create(case=case, defaults={"kind": kind, "since": timezone.now()})
+    return [
+        notify(person.pk, case.organisation, case, notification_kind, reason) for person in handlers_who_may_open(case)
+    ]
+
+
+def attention_for(cases) -> dict:
+    """The "nieuw bericht" markers of these cases, by case id."""
+    from meldpunt.notifications.models import CaseAttention
+
+    return {a.case_id: a for a in CaseAttention.objects.filter(case__in=[c.pk for c in cases])}
+
+
 def mark_read(notifications) -> int:
     """Mark these notifications (a queryset, already limited to one person's) read."""
     return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 def case_opened(person, case) -> None:
-    """Someone opened a case page: their notifications about it count as read."""
+    """Someone opened a case page: their notifications about it count as read,
+    and when they are a handler, the case's "nieuw bericht" marker goes."""
+    from meldpunt.cases.access import is_handler
+    from meldpunt.notifications.models import CaseAttention
+
+    now = timezone.now()
     mark_read(Notification.objects.filter(person=person, case=case))
+    if is_handler(person):
+        CaseAttention.objects.filter(case=case, since__lte=now).delete()
 
 
 def email_text(notification: Notification) -> tuple[str, str]:

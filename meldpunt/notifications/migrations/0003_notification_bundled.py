@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_notification_claim'),
+        ("notifications", "0002_notification_claim"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='bundled',
+            model_name="notification",
+            name="bundled",
             field=models.BooleanField(default=False),
         ),
     ]
