@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from meldpunt.private_files import create_private_file
+
 FORMAT_VERSION = b"\x01"
 NONCE_BYTES = 12
 KEY_BYTES = 32
@@ -64,6 +66,12 @@ class KeyRing:
                 raise ImproperlyConfigured(f"{path}, line {number}: expected '<key id> <base64 key>'") from None
             if len(key) != KEY_BYTES:
                 raise ImproperlyConfigured(f"{path}, line {number}: key must be {KEY_BYTES} bytes")
+            if key_id in keys:
+                # A later line would silently replace the key that wraps (or
+                # unwraps) the cases under this id.
+                raise ImproperlyConfigured(
+                    f"{path}, line {number}: key id {key_id!r} appears more than once; every key needs its own id"
+                )
             keys[key_id] = key
             active_id = active_id or key_id
         if active_id is None:
@@ -86,14 +94,21 @@ def create_key_file(path: Path) -> bool:
     """Write a new key file with one random key; False if it already exists."""
     if path.exists():
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
     key_id = "k" + secrets.token_hex(4)
     encoded = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write("# Meldpunt key-encryption key. Keep it secret, back it up apart from the database.\n")
-        handle.write(f"{key_id} {encoded}\n")
-    return True
+    return create_private_file(
+        path,
+        f"# Meldpunt key-encryption key. Keep it secret, back it up apart from the database.\n{key_id} {encoded}\n",
+    )
+
+
+def check_key_file() -> None:
+    """Refuse a key file that is there but wrong (a duplicate key id, a bad
+    line) when Meldpunt starts, not at the first report. A missing file is
+    reported at first use, so that ``manage.py create_key`` can make it."""
+    path = Path(settings.KEY_FILE)
+    if path.exists():
+        KeyRing.from_file(path)
 
 
 @lru_cache(maxsize=1)

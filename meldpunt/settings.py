@@ -12,6 +12,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt import env
+from meldpunt.private_files import create_private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,9 +32,8 @@ def _secret_key() -> str:
         return from_env
     path = STATE_DIR / "secret_key"
     if not path.exists():
-        STATE_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Created 0600 and whole in one step (meldpunt/private_files.py).
+        create_private_file(path, secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -294,6 +294,12 @@ LOGIN_FAILURES_WINDOW = env.get_int("LOGIN_FAILURES_WINDOW", 15 * 60, minimum=1)
 # Attachments.
 ATTACHMENT_MAX_BYTES = env.get_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024
 ATTACHMENT_MAX_FILES = 5
+# The one number of files: the upload handler keeps the bytes of the first
+# ATTACHMENT_MAX_FILES files of a request (each cut off at ATTACHMENT_MAX_BYTES),
+# so a request holds at most ATTACHMENT_MAX_FILES x ATTACHMENT_MAX_BYTES. Further
+# files arrive empty with their real size, so the form says how many it takes and
+# keeps what was typed; a request with more than twice as many is refused whole.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * ATTACHMENT_MAX_FILES
 
 # No request logging with client details: Django's own loggers only, and
 # no access log (see docs/security.md).

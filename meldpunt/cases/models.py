@@ -95,7 +95,9 @@ class Case(models.Model):
     # Receipt code: a look-up part (plain, unique per organisation) and an
     # argon2id hash of the secret part. See meldpunt.cases.receipts.
     receipt_lookup = models.CharField(max_length=12, null=True, blank=True)
-    receipt_hash = models.CharField(max_length=200, blank=True)
+    # Never empty (a database constraint): an empty hash must not be taken
+    # for "no code", see receipts.secret_matches.
+    receipt_hash = models.CharField(max_length=200)
 
     # The case's data key, wrapped by the key-encryption key.
     key_id = models.CharField(max_length=40)
@@ -109,6 +111,7 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique"),
             models.UniqueConstraint(fields=["organisation", "receipt_lookup"], name="case_receipt_lookup_unique"),
+            models.CheckConstraint(condition=~models.Q(receipt_hash=""), name="case_receipt_hash_not_blank"),
         ]
         verbose_name = _("zaak")
         verbose_name_plural = _("zaken")

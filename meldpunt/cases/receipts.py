@@ -74,9 +74,10 @@ class ReceiptCode:
 
 
 def secret_matches(code: ReceiptCode, stored_hash: str | None) -> bool:
-    """One argon2 call, whether or not there is a stored hash."""
+    """One argon2 call, whether or not there is a stored hash. No stored hash,
+    and an empty one, never match (the dummy hash is of an all-zero secret)."""
     try:
-        return _hasher.verify(stored_hash or _DUMMY_HASH, code.secret) and stored_hash is not None
+        return _hasher.verify(stored_hash or _DUMMY_HASH, code.secret) and bool(stored_hash)
     except (VerificationError, InvalidHashError):
         return False
 
