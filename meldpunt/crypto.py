@@ -170,3 +170,35 @@ class CaseKey:
 
     def open_json(self, purpose: str, blob: bytes):
         return json.loads(self.open(purpose, blob))
+
+
+# Secrets only a browser holds -----------------------------------------------------------------------
+# A one-time token that a reporter's browser holds (the report form's submission
+# token) is stored only as a digest; a value sealed under a key derived from the
+# token can be opened only by whoever presents the token again. The token is 256
+# random bits, so neither the digest nor the sealed value can be worked back.
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(KEY_BYTES)
+
+
+def token_digest(token: str, purpose: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{purpose}|{token}".encode()).hexdigest()
+
+
+def _holder_key(token: str, purpose: str) -> bytes:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=purpose.encode()).derive(token.encode())
+
+
+def seal_for_token_holder(token: str, purpose: str, text: str) -> bytes:
+    return _seal(_holder_key(token, purpose), text.encode("utf-8"), purpose.encode())
+
+
+def open_for_token_holder(token: str, purpose: str, blob: bytes) -> str:
+    return _open(_holder_key(token, purpose), bytes(blob), purpose.encode()).decode("utf-8")

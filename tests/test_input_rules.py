@@ -157,7 +157,7 @@ def test_an_id_in_a_url_that_is_not_a_valid_id_is_not_found(admin, organisation,
 @pytest.mark.django_db
 def test_a_valid_person_id_still_names_the_person(client, organisation, person):
     bosman = person("Henk Bosman")
-    assert client.post(URL, valid(**{f"persoon_{bosman.pk}": "beschuldigde"})).status_code == 200
+    assert client.post(URL, valid(**{f"persoon_{bosman.pk}": "beschuldigde"})).status_code == 302  # to the receipt
     assert SubjectLink.objects.get().person == bosman
 
 
@@ -260,7 +260,7 @@ def test_the_login_username_refuses_control_characters_without_a_hint(client, or
 )
 def test_ordinary_names_in_any_script_are_kept(client, organisation, name):
     response = urlencoded(client, URL, valid(anonymous="nee", name=name))
-    assert response.status_code == 200
+    assert response.status_code == 302  # stored, on to the receipt
     assert Case.objects.get().content["name"] == name.strip()
 
 
@@ -300,7 +300,7 @@ def test_multi_line_fields_refuse_control_characters_but_keep_the_text(client, o
 def test_multi_line_fields_keep_line_breaks_and_tabs_as_the_server_counts_them(client, organisation):
     text = "Eerste regel\r\nTweede regel\rDerde\tkolom\n\nVierde"
     response = urlencoded(client, URL, valid(description=text, told_before="ja", told_before_details="Aan X\r\nIn mei"))
-    assert response.status_code == 200
+    assert response.status_code == 302  # stored, on to the receipt
     content = Case.objects.get().content
     assert content["description"] == "Eerste regel\nTweede regel\nDerde\tkolom\n\nVierde"
     assert content["told_before_details"] == "Aan X\nIn mei"
@@ -398,7 +398,7 @@ def statement(length: int, unit: str = "Dit gebeurde in 2017 weer. ") -> str:
 def test_a_statement_up_to_the_limit_is_stored_whole(client, organisation, text, stored_length, encoding):
     data = valid(description=text)
     response = client.post(URL, data) if encoding == "multipart" else urlencoded(client, URL, data)
-    assert response.status_code == 200
+    assert response.status_code == 302  # stored, on to the receipt
     assert len(Case.objects.get().content["description"]) == stored_length
 
 

@@ -40,7 +40,7 @@ def test_no_address_agent_or_referrer_in_the_database_or_logs(client, caplog):
 
     load_demo()
     with caplog.at_level(logging.DEBUG):
-        assert _report(client).status_code == 200
+        assert _report(client).status_code == 302  # stored, on to the receipt
         client.post("/voorbeeldstad/postvak/", {"code": "1" * 24}, REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=AGENT)
     assert Case.objects.count() == 1
     dump = []

@@ -259,7 +259,8 @@ def test_a_taken_lookup_part_gives_the_reporter_a_code_that_works(client, organi
             "files": [SimpleUploadedFile("brief.pdf", PDF), SimpleUploadedFile("notitie.txt", b"om 14:00 gebeld")],
         },
     )
-    assert response.status_code == 200
+    assert response.status_code == 302
+    response = client.get(response["Location"])
     code = re.search(r'data-testid="receipt-code">([0-9 ]+)<', response.content.decode()).group(1)
     assert ReceiptCode.parse(code).lookup != first_code.lookup
 

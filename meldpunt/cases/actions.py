@@ -120,10 +120,14 @@ def submit_report(
     kind: str = Kind.MELDING,
     channel: str = Channel.ONLINE,
     registered_by=None,
+    on_stored=None,
 ) -> tuple[Case, ReceiptCode]:
     """Store a report or signal in full and return it with its receipt code.
 
     The receipt code is returned once and never stored; only its hash is.
+    ``on_stored(case, code)``, when given, runs inside the storing transaction
+    right after the case row is written; whatever it raises undoes it all
+    (the public form claims its one-time submission token there).
     """
     now = timezone.now()
     code = ReceiptCode.generate()
@@ -170,6 +174,8 @@ def submit_report(
             with transaction.atomic():
                 case.reference = _next_reference(organisation, now)
                 case.save()
+                if on_stored is not None:
+                    on_stored(case, code)
                 SubjectLink.objects.bulk_create(
                     SubjectLink(case=case, role=s.role, person=s.person, public_id=public_id, sealed_description=sealed)
                     for public_id, s, sealed in subjects

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.organisation_list, name="organisations"),
     path("<slug:org>/", views.start, name="start"),
     path("<slug:org>/melden/", views.report, name="report"),
+    path("<slug:org>/melden/ontvangen/", views.receipt, name="receipt"),
     path("<slug:org>/postvak/", views.inbox_login, name="inbox_login"),
     path("<slug:org>/postvak/melding/", views.inbox, name="inbox"),
     path("<slug:org>/postvak/bijlage/<uuid:attachment_id>/", views.inbox_attachment, name="inbox_attachment"),

@@ -3,6 +3,7 @@
 import io
 import math
 
+from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,7 +17,7 @@ from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
 from meldpunt.cases.models import Message
 from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES, TransitionNotAllowed
-from meldpunt.melden import session
+from meldpunt.melden import session, submissions
 from meldpunt.organisations.models import Organisation
 
 
@@ -36,19 +37,64 @@ def start(request, org):
 
 
 def report(request, org):
+    """The report form. Sent, it stores one report per form (its one-time
+    token, ``melden.submissions``) and redirects to the receipt page."""
     organisation = _organisation(org)
-    form, response = report_form_step(request, ReportForm, organisation, "melden/report_form.html")
+    token = submissions.token_for_form(request)
+    if request.method == "POST" and request.POST.get("action") != "zoek":
+        earlier = submissions.find(organisation, submissions.posted_token(request))
+        if earlier is not None:
+            return _already_sent(request, organisation, earlier, token)
+    extra = {submissions.TOKEN_FIELD: token}
+    form, response = report_form_step(request, ReportForm, organisation, "melden/report_form.html", extra)
     if response:
         return response
     refused_until = throttle.report_submission_refused_until(request)
     if refused_until:
-        return _submission_refused(request, organisation, form, refused_until)
-    case, code = actions.submit_report(organisation, form.report_input())
+        return _submission_refused(request, organisation, form, refused_until, extra)
+    submissions.erase_expired_views()
+    try:
+        case, _code = actions.submit_report(organisation, form.report_input(), on_stored=submissions.claim(token))
+    except submissions.AlreadySent:
+        # The same form was sent twice at once; the other request stored it.
+        return _already_sent(request, organisation, submissions.find(organisation, token), token)
     session.open_inbox(request, case)
-    return render(request, "melden/receipt.html", {"organisation": organisation, "case": case, "code": str(code)})
+    response = redirect("melden:receipt", org=organisation.slug)
+    submissions.remember_in_browser(response, organisation, token)
+    return response
 
 
-def _submission_refused(request, organisation, form, until):
+def _already_sent(request, organisation, earlier, token):
+    """The same report form again: nothing is stored twice. While its one-time
+    view is open this browser sees the same receipt again; after that, how to
+    open the inbox."""
+    if submissions.receipt_code(earlier, token):
+        session.open_inbox(request, earlier.case)
+        messages.info(request, _("Deze melding was al verstuurd. Zij is één keer opgeslagen, niet twee keer."))
+        response = redirect("melden:receipt", org=organisation.slug)
+        submissions.remember_in_browser(response, organisation, token)
+        return response
+    return render(request, "melden/already_sent.html", {"organisation": organisation, "case": earlier.case})
+
+
+def receipt(request, org):
+    """The receipt page after sending: the code while the one-time view is open."""
+    organisation = _organisation(org)
+    token = submissions.browser_token(request)
+    submission = submissions.find(organisation, token)
+    code = submissions.receipt_code(submission, token)
+    if code is None:
+        return render(request, "melden/already_sent.html", {"organisation": organisation, "case": None})
+    context = {
+        "organisation": organisation,
+        "case": submission.case,
+        "code": code,
+        "view_minutes": submissions.RECEIPT_VIEW_SECONDS // 60,
+    }
+    return render(request, "melden/receipt.html", context)
+
+
+def _submission_refused(request, organisation, form, until, extra):
     """The form again, everything typed kept, saying from when it can be sent (status 429)."""
     local = timezone.localtime(until)
     when = date_format(local, "H:i" if local.date() == timezone.localdate() else "j F Y, H:i")
@@ -60,7 +106,7 @@ def _submission_refused(request, organisation, form, until):
     if request.FILES:
         message += " " + _("Kies uw bijlagen dan opnieuw.")
     form.add_error(None, message)
-    context = {"organisation": organisation, "form": form, "show_errors": True}
+    context = {"organisation": organisation, "form": form, "show_errors": True, **extra}
     response = render(request, "melden/report_form.html", context, status=429)
     response["Retry-After"] = str(max(1, math.ceil((until - timezone.now()).total_seconds())))
     return response
@@ -113,7 +159,17 @@ def inbox(request, org):
         "can_write": case.state in OPEN_STATES,
         "form": form,
     }
-    return render(request, "melden/inbox.html", context, status=400 if form.errors else 200)
+    response = render(request, "melden/inbox.html", context, status=400 if form.errors else 200)
+    _end_receipt_view(request, organisation, response)
+    return response
+
+
+def _end_receipt_view(request, organisation, response) -> None:
+    """In the inbox, the receipt page's one-time view of the code has ended."""
+    token = submissions.browser_token(request)
+    if token:
+        submissions.end_view(submissions.find(organisation, token))
+        submissions.forget_in_browser(response, organisation)
 
 
 def inbox_attachment(request, org, attachment_id):
