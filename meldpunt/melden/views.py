@@ -16,8 +16,8 @@ from meldpunt.cases import actions, receipts
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
 from meldpunt.cases.models import Message
-from meldpunt.cases.workflow import EXPLANATION, OPEN_STATES, TransitionNotAllowed
-from meldpunt.melden import session, submissions
+from meldpunt.cases.workflow import OPEN_STATES, TransitionNotAllowed
+from meldpunt.melden import reporter_view, session, submissions
 from meldpunt.organisations.models import Organisation
 
 
@@ -113,9 +113,12 @@ def _submission_refused(request, organisation, form, until, extra):
 
 
 def inbox_login(request, org):
+    """The receipt code opens the inbox. A message typed before the inbox closed
+    (``pending_message``) comes along in this form and is sent once the code is accepted."""
     organisation = _organisation(org)
     form = ReceiptForm(request.POST or None)
     error = None
+    pending = _pending_message(request)
     if request.method == "POST" and form.is_valid():
         if not throttle.allow_receipt_attempt(request):
             error = _("U heeft te vaak een code geprobeerd. Wacht een kwartier en probeer het dan opnieuw.")
@@ -123,40 +126,81 @@ def inbox_login(request, org):
             case = receipts.find_case(organisation, form.cleaned_data["code"])
             if case is not None:
                 session.open_inbox(request, case)
+                if pending is not None:
+                    return _send_message(request, organisation, case)
                 return redirect("melden:inbox", org=organisation.slug)
             error = _("Met deze code kunnen wij geen melding openen. Controleer de cijfers en probeer het opnieuw.")
     status = 400 if error or form.errors else 200
-    return render(
-        request, "melden/inbox_login.html", {"organisation": organisation, "form": form, "error": error}, status=status
-    )
+    return _login_page(request, organisation, form, error, pending, status)
+
+
+def _pending_message(request) -> dict | None:
+    """The message a reporter was sending when the inbox had closed: its text, and
+    the names of the files they had chosen (a browser cannot send those again)."""
+    if request.method != "POST" or "body" not in request.POST:
+        return None
+    return {
+        "body": request.POST.get("body", ""),
+        "file_names": [f.name[:120] for f in request.FILES.getlist("files")][:10],
+    }
+
+
+def _login_page(request, organisation, form, error, pending, status=200):
+    context = {
+        "organisation": organisation,
+        "form": form,
+        "error": error,
+        "pending": pending,
+        "idle_minutes": session.REPORTER_IDLE_SECONDS // 60,
+    }
+    return render(request, "melden/inbox_login.html", context, status=status)
 
 
 def inbox(request, org):
     organisation = _organisation(org)
     case = session.reporter_case(request, organisation)
     if case is None:
+        pending = _pending_message(request)
+        if pending is not None:
+            # The inbox closed while the reporter was writing: ask for the code, keep the message.
+            return _login_page(request, organisation, ReceiptForm(), None, pending)
         return redirect("melden:inbox_login", org=organisation.slug)
-    form = MessageForm()
     if request.method == "POST":
-        form = MessageForm(request.POST, request.FILES)
-        if form.is_valid():
-            # The action decides on the locked case (it may have been closed a moment ago).
-            try:
-                actions.post_message(
-                    case, Message.Author.MELDER, form.cleaned_data["body"], files=form.cleaned_data["files"]
-                )
-            except actions.ClosedForReporter:
-                case.refresh_from_db(fields=["state"])
-                form.add_error(None, _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen."))
-            else:
-                return redirect("melden:inbox", org=organisation.slug)
+        return _send_message(request, organisation, case)
+    return _inbox_page(request, organisation, case, MessageForm())
+
+
+def _send_message(request, organisation, case):
+    form = MessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        # The action decides on the locked case (it may have been closed a moment ago).
+        try:
+            actions.post_message(
+                case, Message.Author.MELDER, form.cleaned_data["body"], files=form.cleaned_data["files"]
+            )
+        except actions.ClosedForReporter:
+            case.refresh_from_db(fields=["state"])
+            form.add_error(None, _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen."))
+        else:
+            messages.success(
+                request,
+                _("Uw bericht is verstuurd. Het staat hieronder bij de berichten; een behandelaar leest het."),
+            )
+            return redirect("melden:inbox", org=organisation.slug)
+    return _inbox_page(request, organisation, case, form)
+
+
+def _inbox_page(request, organisation, case, form):
+    thread = list(case.messages.prefetch_related("attachments"))
     context = {
         "organisation": organisation,
         "case": case,
-        "messages_thread": case.messages.all(),
+        "messages_thread": thread,
         "attachments": case.attachments.all(),
-        "explanation": EXPLANATION[case.state],
+        "explanation": reporter_view.status_text(case, thread),
+        "report": reporter_view.submitted_report(case),
         "can_write": case.state in OPEN_STATES,
+        "idle_minutes": session.REPORTER_IDLE_SECONDS // 60,
         "form": form,
     }
     response = render(request, "melden/inbox.html", context, status=400 if form.errors else 200)

@@ -1,0 +1,76 @@
+"""What the reporter reads in the inbox about their own case: the report as they
+sent it, and a status text that follows what happened (issue 15, point 5)."""
+
+from django.utils.translation import gettext as _
+
+from meldpunt.audit.models import AuditEvent
+from meldpunt.cases.models import ContactContext, Message, Relation, State, ToldBefore, Wish
+from meldpunt.cases.workflow import EXPLANATION
+from meldpunt.dates import long_date
+
+
+def status_text(case, thread: list[Message]) -> str:
+    """Plain words for where the case stands, from the state and the last messages."""
+    if case.state in (State.AFGESLOTEN, State.INGETROKKEN):
+        return str(EXPLANATION[case.state])
+    written = [m for m in thread if m.author in (Message.Author.MELDER, Message.Author.BEHANDELAAR)]
+    handler_wrote = any(m.author == Message.Author.BEHANDELAAR for m in written)
+    last = written[-1] if written else None
+    if last is not None and last.author == Message.Author.BEHANDELAAR:
+        return _("Een behandelaar heeft u op %(day)s geantwoord. U leest het bericht hieronder.") % {
+            "day": long_date(last.sent_at)
+        }
+    if last is not None and handler_wrote:
+        return _("U stuurde op %(day)s een bericht. Een behandelaar leest het en antwoordt in dit postvak.") % {
+            "day": long_date(last.sent_at)
+        }
+    if last is not None:
+        return _(
+            "U stuurde op %(day)s een bericht. Uiterlijk %(due)s neemt een behandelaar via dit postvak contact "
+            "met u op."
+        ) % {"day": long_date(last.sent_at), "due": long_date(case.acknowledgement_due)}
+    if case.state == State.IN_BEHANDELING:
+        return str(EXPLANATION[case.state])
+    return _("Uw melding is ontvangen. Uiterlijk %(due)s neemt een behandelaar via dit postvak contact met u op.") % {
+        "due": long_date(case.acknowledgement_due)
+    }
+
+
+def submitted_report(case) -> dict:
+    """The report as the reporter sent it, to re-read: never what staff added later.
+
+    People the report named are the first links of the case, as many as the
+    audit event of its creation counts; people a handler named afterwards
+    (re-classification) are not the reporter's words and are left out.
+    """
+    content = case.content
+    created = (
+        AuditEvent.objects.filter(
+            organisation_id_ref=case.organisation_id, case_reference=case.reference, action="case.created"
+        )
+        .order_by("seq")
+        .first()
+    )
+    count = int(created.detail.get("subjects", 0)) if created else 0
+    people = []
+    for link in case.subjects.select_related("person").order_by("pk")[:count]:
+        if link.person is not None:
+            people.append({"name": link.person.name, "role": link.get_role_display()})
+        else:
+            described = link.description()
+            label = " · ".join(part for part in (described.get("name"), described.get("function")) if part)
+            people.append({"name": label, "role": link.get_role_display()})
+    return {
+        "description": content.get("description", ""),
+        "period_start": content.get("period_start", ""),
+        "period_end": content.get("period_end", ""),
+        "contact_context": dict(ContactContext.choices).get(content.get("contact_context"), ""),
+        "told_before": dict(ToldBefore.choices).get(content.get("told_before"), ""),
+        "told_before_details": content.get("told_before_details", ""),
+        "relation": dict(Relation.choices).get(case.relation, ""),
+        "anonymous": case.anonymous,
+        "name": content.get("name", ""),
+        "wishes": [dict(Wish.choices).get(w, w) for w in case.wishes],
+        "people": people,
+        "attachments": list(case.attachments.filter(message__isnull=True)),
+    }
