@@ -75,3 +75,40 @@ def test_handler_enrols_a_passkey_and_logs_in_with_it(demo, live_server, new_con
     passkey = WebAuthnCredential.objects.get(user__username="behandelaar1")
     assert passkey.last_used_at is not None
     assert problems == [], problems  # no CSP violation, no script error
+
+
+def test_account_page_and_passkey_step_have_no_serious_accessibility_problems(demo, live_server, new_context, shot):
+    from axe_playwright_python.sync_playwright import Axe
+    from django.contrib.auth import get_user_model
+
+    base = live_server.url
+    # A stored passkey (its key is never used here) lets the password step pass.
+    WebAuthnCredential.objects.create(
+        user=get_user_model().objects.get(username="behandelaar1"),
+        name="Passkey 1",
+        credential_id=b"not-a-real-credential",
+        public_key=b"",
+        sign_count=0,
+        confirmed=True,
+    )
+    # axe runs as script in the page, so this context bypasses the CSP (the test above keeps it).
+    page = new_context(bypass_csp=True).new_page()
+    axe = Axe()
+    blocking = []
+
+    def check(name):
+        shot(page, name)
+        for violation in axe.run(page).response["violations"]:
+            if violation["impact"] in {"critical", "serious"}:
+                blocking.append(f"{name}: {violation['id']}: {violation['help']}")
+
+    staff_login(page, base, "behandelaar1", totp_code("behandelaar1"))
+    page.goto(f"{base}/account/")
+    check("account")
+    page.get_by_role("button", name="Uitloggen").click()
+    page.locator("#id_username").fill("behandelaar1")
+    page.locator("#id_password").fill(data.DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen met een passkey").click()
+    expect(page.get_by_role("button", name="Inloggen met een passkey")).to_be_visible()
+    check("passkey-step")
+    assert blocking == [], "\n".join(blocking)
