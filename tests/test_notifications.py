@@ -39,7 +39,9 @@ REPORTER_EMAIL = "jolanda.testmelder@example.org"
 # office's two handlers, who are told of every new case.
 PROTOCOL_ADDRESSES = ["m.vandalen@voorbeeldstad.example", "w.jacobs@voorbeeldstad.example"]
 HANDLER_ADDRESSES = ["d.schouten@voorbeeldstad.example", "i.vos@voorbeeldstad.example"]
-EVERYONE = sorted(PROTOCOL_ADDRESSES + HANDLER_ADDRESSES)
+# The integrity office's own address (Organisation.integrity_office_email), told beside its handlers.
+OFFICE_ADDRESS = "integriteit@voorbeeldstad.example"
+EVERYONE = sorted(PROTOCOL_ADDRESSES + HANDLER_ADDRESSES + [OFFICE_ADDRESS])
 
 
 @pytest.fixture(autouse=True)
@@ -74,16 +76,17 @@ def submit_about_wethouder(organisation, person):
 def test_report_about_wethouder_notifies_burgemeester_secretaris_and_integrity_office(organisation, person):
     case = submit_about_wethouder(organisation, person)
     notifications = Notification.objects.filter(case=case)
-    assert {(n.person.name, n.kind) for n in notifications} == {
+    assert {(n.person.name if n.person else "office address", n.kind) for n in notifications} == {
         ("Marieke van Dalen", "routed"),
         ("Willem Jacobs", "routed"),
         ("Ingrid Vos", "new_case"),
         ("Daan Schouten", "new_case"),
+        ("office address", "new_case"),
     }
-    assert Notification.objects.count() == 4
+    assert Notification.objects.count() == 5
     assert all(n.emailed_at is None for n in notifications)
     # One e-mail task per notification, stored with them; nothing sent before the worker runs.
-    assert DBTaskResult.objects.ready().count() == 4
+    assert DBTaskResult.objects.ready().count() == 5
     assert mail.outbox == []
 
 
@@ -96,7 +99,8 @@ def test_worker_sends_one_email_each_without_report_content(organisation, person
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
     link = settings.BASE_URL + reverse("behandelen:case", args=[case.reference])
     for message in mail.outbox:
-        notification = Notification.objects.get(case=case, person__email=message.to[0])
+        notification = Notification.objects.get(pk=message.extra_headers["X-Meldpunt-Notification"])
+        assert message.to == [OFFICE_ADDRESS if notification.to_office else notification.person.email]
         text = message.subject + "\n" + message.body
         assert "Gemeente Voorbeeldstad" in text
         assert case.reference in message.subject and case.reference in message.body
@@ -108,42 +112,57 @@ def test_worker_sends_one_email_each_without_report_content(organisation, person
             assert secret not in text and secret not in full
         assert "Henk Bosman" not in text
     assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 0
-    assert DBTaskResult.objects.successful().count() == 4
+    assert DBTaskResult.objects.successful().count() == 5
 
 
 def test_worker_twice_and_duplicate_tasks_send_nothing_more(organisation, person):
     case = submit_about_wethouder(organisation, person)
     run_worker()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
     sent_at = dict(Notification.objects.filter(case=case).values_list("pk", "emailed_at"))
 
     run_worker()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
 
     # Even a second task for the same notification (a retry, a re-queue by hand) sends nothing.
     for pk in sent_at:
         send_email.enqueue(pk)
     run_worker()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
     assert dict(Notification.objects.filter(case=case).values_list("pk", "emailed_at")) == sent_at
     assert set(DBTaskResult.objects.filter(return_value="already sent").values_list("status", flat=True)) == {
         "SUCCESSFUL"
     }
 
 
-def test_person_without_email_gets_in_app_notification_only(organisation, person):
+def test_person_without_email_gets_in_app_notification_only_and_the_admin_is_alerted(organisation, person):
+    """Tried: the gemeentesecretaris has no e-mail address in the registry; two reports
+    about a wethouder arrive."""
     secretaris = person("Willem Jacobs")
     secretaris.email = ""
     secretaris.save(update_fields=["email"])
 
     case = submit_about_wethouder(organisation, person)
+    report_about(organisation, person("Henk Bosman"))
     run_worker()
 
     assert Notification.objects.filter(case=case, person=secretaris).exists()
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(["m.vandalen@voorbeeldstad.example"] + HANDLER_ADDRESSES)
+    assert secretaris.email not in {m.to[0] for m in mail.outbox}
     assert Notification.objects.get(case=case, person=secretaris).emailed_at is None
     page = verified_client("secretaris").get(reverse("behandelen:notifications")).content.decode()
     assert case.reference in page
+
+    # Nobody got his e-mail, so the functional admin is alerted: once while unread,
+    # in the app and by e-mail, naming him but not the case.
+    admin = person("Rob Lammers")
+    alerts = Notification.objects.filter(person=admin, kind=Notification.Kind.UNREACHABLE)
+    assert alerts.count() == 1
+    alert = alerts.get()
+    assert "Willem Jacobs" in alert.reason and "geen e-mailadres" in alert.reason
+    assert case.reference not in alert.reason
+    to_admin = [m for m in mail.outbox if m.to == [admin.email]]
+    assert len(to_admin) == 1 and case.reference not in to_admin[0].subject + to_admin[0].body
+    assert "Willem Jacobs" in verified_client("beheerder").get(reverse("behandelen:notifications")).content.decode()
 
 
 def test_failed_send_is_tried_again_later(organisation, person, monkeypatch):
@@ -154,15 +173,15 @@ def test_failed_send_is_tried_again_later(organisation, person, monkeypatch):
 
     monkeypatch.setattr("django.core.mail.EmailMessage.send", broken)
     run_worker()
-    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 4
+    assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 5
     retries = DBTaskResult.objects.filter(status="READY")
-    assert retries.count() == 4
+    assert retries.count() == 5
     assert all(r.args_kwargs["args"][1] == 2 for r in retries)
 
     monkeypatch.undo()
     retries.update(run_after=timezone.now())
     run_worker()
-    assert len(mail.outbox) == 4
+    assert len(mail.outbox) == 5
     assert Notification.objects.filter(case=case, emailed_at__isnull=True).count() == 0
 
 
@@ -196,9 +215,9 @@ def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, pers
     )
 
     call_command("resend_notifications", verbosity=0)
-    assert DBTaskResult.objects.filter(status="READY").count() == 4  # the waiting ones, and one new
+    assert DBTaskResult.objects.filter(status="READY").count() == 5  # the waiting ones, and one new
     call_command("resend_notifications", verbosity=0)
-    assert DBTaskResult.objects.filter(status="READY").count() == 4  # nothing piles up
+    assert DBTaskResult.objects.filter(status="READY").count() == 5  # nothing piles up
 
     run_worker()
     assert sorted(m.to[0] for m in mail.outbox) == EVERYONE
@@ -210,7 +229,7 @@ def test_email_of_a_worker_that_died_mid_send_is_queued_again(organisation, pers
 def test_recent_unsent_notifications_are_left_to_their_task(organisation, person):
     submit_about_wethouder(organisation, person)
     call_command("resend_notifications", verbosity=0)
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == 5
 
 
 def test_an_email_queued_before_reclassification_is_not_sent_to_the_newly_excluded(organisation, person):
@@ -266,7 +285,12 @@ def test_someone_who_left_office_after_the_email_was_queued_is_not_emailed(organ
     assert mayor.email not in recipients
     # The gemeentesecretaris still is, and so is the burgemeester's deputy now told in her
     # place (the locoburgemeester is the accused, so his deputy, wethouder Financiën).
-    assert recipients == {"w.jacobs@voorbeeldstad.example", person("Pieter de Groot").email, *HANDLER_ADDRESSES}
+    assert recipients == {
+        "w.jacobs@voorbeeldstad.example",
+        person("Pieter de Groot").email,
+        *HANDLER_ADDRESSES,
+        OFFICE_ADDRESS,
+    }
     assert Notification.objects.get(case=case, person=mayor).emailed_at is None
     assert DBTaskResult.objects.filter(return_value="recipient excluded").count() == 1
 
@@ -378,7 +402,7 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
     # The first e-mail goes out at once; the rest wait for one digest at the end of the ten minutes.
     assert [m.to for m in mail.outbox].count([mayor.email]) == 1
     digests = DBTaskResult.objects.filter(task_path=send_digest.module_path, status="READY")
-    assert digests.count() == 4  # one each for the burgemeester, the gemeentesecretaris and the two handlers
+    assert digests.count() == 5  # the burgemeester, the gemeentesecretaris, the two handlers, the office
     assert all(task.run_after > timezone.now() for task in digests)
 
     digests.update(run_after=timezone.now())  # the ten minutes have passed
@@ -402,12 +426,12 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
     # In the app it stays one notification per case, all of them e-mailed now.
     assert Notification.objects.filter(person=mayor).count() == 20
     assert not Notification.objects.filter(emailed_at__isnull=True).exists()
-    assert len(mail.outbox) == 8  # two each for the burgemeester, the gemeentesecretaris and the two handlers
+    assert len(mail.outbox) == 10  # two each: burgemeester, gemeentesecretaris, two handlers, office address
 
     # Running the worker or the resend command again sends nothing more.
     run_worker()
     assert requeue_unsent(datetime.timedelta(0)) == []
-    assert len(mail.outbox) == 8
+    assert len(mail.outbox) == 10
 
 
 def test_without_digests_every_notification_has_its_own_email(organisation, person, settings):
@@ -500,10 +524,10 @@ def test_a_reporters_reply_alerts_the_handlers_and_marks_the_case_until_a_handle
     assert reporter.post("/voorbeeldstad/postvak/melding/", {"body": reply}).status_code == 302
 
     handlers = {"Ingrid Vos", "Daan Schouten"}
-    told = Notification.objects.filter(case=case, kind=Notification.Kind.REPORTER_MESSAGE)
+    told = Notification.objects.filter(case=case, kind=Notification.Kind.REPORTER_MESSAGE, person__isnull=False)
     assert {n.person.name for n in told} == handlers  # the burgemeester reads along, but is not alerted
     run_worker()
-    assert sorted(m.to[0] for m in mail.outbox) == HANDLER_ADDRESSES
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(HANDLER_ADDRESSES + [OFFICE_ADDRESS])
     for message in mail.outbox:
         assert case.reference in message.subject and "Nieuw bericht van de melder" in message.body
         assert reply not in message.body and "nieuwjaarsreceptie" not in message.message().as_string()
@@ -529,15 +553,16 @@ def test_a_reporters_reply_alerts_the_handlers_and_marks_the_case_until_a_handle
     )
     mayor.get(reverse("behandelen:case", args=[case.reference]))
     assert markers(first) == {case.reference: "Nieuw bericht met bijlage"}
-    assert Notification.objects.filter(case=case, kind=Notification.Kind.REPORTER_ATTACHMENT).count() == 2
+    assert Notification.objects.filter(case=case, kind=Notification.Kind.REPORTER_ATTACHMENT).count() == 3  # + office
 
     reporter.post("/voorbeeldstad/postvak/intrekken/")
     assert markers(second) == {case.reference: "Ingetrokken door de melder"}
-    withdrawn = Notification.objects.filter(case=case, kind=Notification.Kind.WITHDRAWN)
+    withdrawn = Notification.objects.filter(case=case, kind=Notification.Kind.WITHDRAWN, person__isnull=False)
     assert {n.person.name for n in withdrawn} == handlers
     mail.outbox = []
     run_worker()
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(HANDLER_ADDRESSES * 2)  # the file message and the withdrawal
+    # The message with a file and the withdrawal, to each handler and the office's address.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted((HANDLER_ADDRESSES + [OFFICE_ADDRESS]) * 2)
     assert other.reference not in markers(first)
 
 
@@ -560,3 +585,67 @@ def test_every_new_case_tells_the_integrity_office_once_and_never_a_named_handle
     about_her = [m for m in mail.outbox if about_handler.reference in m.subject]
     assert "i.vos@voorbeeldstad.example" not in {m.to[0] for m in about_her}
     assert "d.schouten@voorbeeldstad.example" in {m.to[0] for m in about_her}
+
+
+def test_the_integrity_office_address_gets_what_the_office_gets_but_never_a_case_naming_a_handler(
+    organisation, person, settings
+):
+    """Tried: a report about a wethouder, a reply from its reporter, and a report naming
+    handler Ingrid Vos; then the same with the office's address left empty. (Digests off.)"""
+    settings.EMAIL_DIGEST_MINUTES = 0
+    case, code = report_about(organisation, person("Henk Bosman"), description=DESCRIPTION)
+    open_inbox(code).post("/voorbeeldstad/postvak/melding/", {"body": "Nog een aanvulling."})
+    about_handler, _ = report_about(organisation, person("Ingrid Vos"))
+    run_worker()
+    to_office = [m for m in mail.outbox if m.to == [OFFICE_ADDRESS]]
+    assert sorted(m.subject for m in to_office) == [f"Gemeente Voorbeeldstad – Meldpunt: zaak {case.reference}"] * 2
+    assert {"Nieuwe zaak voor het integriteitsbureau", "Nieuw bericht van de melder"} == {
+        kind
+        for m in to_office
+        for kind in Notification.Kind.labels
+        if m.body.startswith(f"Gemeente Voorbeeldstad – zaak {case.reference}\n\n{kind}.")
+    }
+    assert all(DESCRIPTION not in m.body and "aanvulling" not in m.body for m in to_office)
+    # The office mailbox is shared by all handlers, so it never hears of a case naming one.
+    assert not Notification.objects.filter(case=about_handler, to_office=True).exists()
+    # Nor does the notifications page of anyone show the office's rows.
+    assert Notification.objects.filter(to_office=True, person__isnull=False).count() == 0
+
+    # A handler without an address is still reached through the office's address: no alert.
+    vos = person("Ingrid Vos")
+    vos.email = ""
+    vos.save(update_fields=["email"])
+    report_about(organisation, person("Lotte Jansen"))
+    assert not Notification.objects.filter(kind=Notification.Kind.UNREACHABLE).exists()
+    # Without the office's address nobody gets her e-mail: the admin is alerted.
+    organisation.integrity_office_email = ""
+    organisation.save(update_fields=["integrity_office_email"])
+    later, _ = report_about(organisation, person("Lotte Jansen"))
+    assert not Notification.objects.filter(case=later, to_office=True).exists()
+    alert = Notification.objects.get(kind=Notification.Kind.UNREACHABLE)
+    assert alert.person.name == "Rob Lammers" and "Ingrid Vos" in alert.reason
+
+
+def test_the_functional_admin_is_warned_of_recipients_without_an_address(organisation, person):
+    """Tried: the demo registry (every recipient has an address; the raadsleden, who
+    receive nothing under the default protocol, have none); then the burgemeester's
+    address is removed, and then the office's."""
+    admin = verified_client("beheerder")
+    pages = [reverse("beheer:home"), reverse("beheer:protocol")]
+    for url in pages:
+        assert 'data-testid="unreachable-warning"' not in admin.get(url).content.decode()
+
+    mayor = person("Marieke van Dalen")
+    mayor.email = ""
+    mayor.save(update_fields=["email"])
+    for url in pages:
+        page = admin.get(url).content.decode()
+        warning = page[page.index('data-testid="unreachable-warning"') :]
+        warning = warning[: warning.index("</div>")]
+        assert "Marieke van Dalen (Burgemeester)" in warning
+        assert "Ruud Meijer" not in warning  # a raadslid: not a recipient
+        assert "eigen e-mailadres" not in warning
+
+    organisation.integrity_office_email = ""
+    organisation.save(update_fields=["integrity_office_email"])
+    assert "Het Integriteitsbureau heeft geen eigen e-mailadres" in admin.get(pages[0]).content.decode()

@@ -35,8 +35,16 @@ pytestmark = [
 ]
 
 REPORTS = 10
-# Each tells the burgemeester, the gemeentesecretaris and the two handlers of the integrity office.
-NOTIFICATIONS = 4 * REPORTS
+# Each tells the burgemeester, the gemeentesecretaris, the two handlers of the integrity
+# office and the office's own address.
+NOTIFICATIONS = 5 * REPORTS
+OFFICE_ADDRESS = "integriteit@voorbeeldstad.example"
+
+
+def address_of(notification) -> str:
+    return OFFICE_ADDRESS if notification.to_office else notification.person.email
+
+
 WORKERS = ["worker-a", "worker-b"]
 
 
@@ -145,7 +153,7 @@ def test_two_workers_send_every_notification_exactly_once(organisation, person, 
     assert set(per_notification.values()) == {1}
     for message in messages:
         notification = Notification.objects.select_related("case", "person").get(pk=message["X-Meldpunt-Notification"])
-        assert message["To"] == notification.person.email
+        assert message["To"] == address_of(notification)
         assert notification.case.reference in message["Subject"]
 
     # Both workers took part.
@@ -162,7 +170,7 @@ def test_two_workers_with_digests_put_every_notification_in_exactly_one_email(or
     notifications = submit_reports_with_duplicate_tasks(organisation, person)
     run_two_workers(tmp_path, digest_minutes=10)
     digests = DBTaskResult.objects.filter(task_path=send_digest.module_path, status="READY")
-    assert digests.count() == 4  # one per recipient, however many notifications wait
+    assert digests.count() == 5  # one per recipient, however many notifications wait
     digests.update(run_after=timezone.now())  # the ten minutes have passed
     run_two_workers(tmp_path, digest_minutes=10)
 
@@ -175,7 +183,7 @@ def test_two_workers_with_digests_put_every_notification_in_exactly_one_email(or
         ids = message["X-Meldpunt-Notification"] or message["X-Meldpunt-Notifications"]
         for pk in ids.split(","):
             covered[int(pk)] += 1
-            assert Notification.objects.get(pk=pk).person.email == message["To"]
+            assert address_of(Notification.objects.get(pk=pk)) == message["To"]
     assert set(covered) == set(notifications.values_list("pk", flat=True))
     assert set(covered.values()) == {1}
     assert Counter(m["To"] for m in messages) == {
@@ -183,4 +191,5 @@ def test_two_workers_with_digests_put_every_notification_in_exactly_one_email(or
         "w.jacobs@voorbeeldstad.example": 2,
         "i.vos@voorbeeldstad.example": 2,
         "d.schouten@voorbeeldstad.example": 2,
+        OFFICE_ADDRESS: 2,
     }

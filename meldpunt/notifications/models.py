@@ -18,9 +18,14 @@ class Notification(models.Model):
         REPORTER_MESSAGE = "reporter_message", _("Nieuw bericht van de melder")
         REPORTER_ATTACHMENT = "reporter_attachment", _("Nieuw bericht met bijlage van de melder")
         WITHDRAWN = "withdrawn", _("Melding ingetrokken door de melder")
+        UNREACHABLE = "unreachable", _("Notificatie niet te e-mailen")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notifications")
+    # A person (in the app, and by e-mail to their registry address), or the
+    # integrity office's own address (``Organisation.integrity_office_email``,
+    # e-mail only: ``to_office``, no person).
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    to_office = models.BooleanField(default=False)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     reason = models.CharField(max_length=500)
@@ -39,6 +44,13 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False, to_office=False)
+                | models.Q(person__isnull=True, to_office=True),
+                name="notification_person_or_office",
+            )
+        ]
 
 
 class CaseAttention(models.Model):

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from meldpunt.notifications.models import Notification
+from meldpunt.organisations.models import Organisation
 from meldpunt.registry.models import Person
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,11 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (30, 120, 600, 1800, 3600, 6 * 3600)
 
 
-def notify(person_id: int, organisation, case, kind: str, reason: str) -> Notification:
+def notify(person_id: int, organisation, case, kind: str, reason: str, *, office_copy: bool = False) -> Notification:
+    """Store a notification for a person and queue its e-mail, in the caller's
+    transaction. When the person has no e-mail address and no copy goes to the
+    integrity office's address (``office_copy``), nobody is e-mailed: the
+    functional admins get an alert (``alert_unreachable``)."""
     notification = Notification.objects.create(
         organisation=organisation,
         person_id=person_id,
@@ -44,7 +49,102 @@ def notify(person_id: int, organisation, case, kind: str, reason: str) -> Notifi
         created_at=timezone.now(),
     )
     send_email.enqueue(notification.pk)
+    if kind == Notification.Kind.UNREACHABLE:
+        return notification
+    person = Person.objects.only("name", "email").get(pk=person_id)
+    if case is not None and not office_copy and kind in (Notification.Kind.ROUTED, Notification.Kind.REROUTED):
+        from meldpunt.cases.access import is_handler
+
+        # The protocol told the integrity office (one of its handlers): so is the office's address.
+        if is_handler(person):
+            office_copy = notify_office(organisation, case, kind, reason) is not None
+    if not person.email and not office_copy:
+        alert_unreachable(organisation, person)
     return notification
+
+
+def notify_office(organisation, case, kind: str, reason: str, *, any_kind: bool = False) -> Notification | None:
+    """Queue an e-mail to the integrity office's own address
+    (``Organisation.integrity_office_email``), beside the handlers' own
+    notifications; None when the organisation has none, or when a handler
+    may not open the case (the office mailbox is shared by all handlers, so
+    it never hears of a case that names one of them). An office e-mail about
+    the case of the same kind (``any_kind``: of any kind) that is not sent
+    yet covers this one: the office gets one e-mail per event, not one per
+    handler."""
+    if not organisation.integrity_office_email or not office_may_hear(case):
+        return None
+    pending = Notification.objects.filter(case=case, to_office=True, emailed_at__isnull=True)
+    if not any_kind:
+        pending = pending.filter(kind=kind)
+    covering = pending.first()
+    if covering is not None:
+        return covering
+    notification = Notification.objects.create(
+        organisation=organisation,
+        to_office=True,
+        case=case,
+        kind=kind,
+        reason=reason[:500],
+        created_at=timezone.now(),
+    )
+    send_email.enqueue(notification.pk)
+    return notification
+
+
+def functional_admins(organisation) -> list[Person]:
+    from meldpunt.registry.models import Appointment, Category, today
+
+    held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.FUNCTIONEEL_BEHEERDER)
+    return list(Person.objects.filter(organisation=organisation, appointments__in=held).distinct().order_by("pk"))
+
+
+def alert_unreachable(organisation, person: Person) -> None:
+    """A notification for ``person`` could not be e-mailed to anyone: tell the
+    functional admins (in the app and by e-mail), once while unread. The alert
+    names the person, never the case."""
+    reason = _(
+        "%(name)s kreeg een notificatie die niemand per e-mail bereikte: in het register staat voor "
+        "%(name)s geen e-mailadres. Vul het adres aan in het register."
+    ) % {"name": person.name}
+    for admin in functional_admins(organisation):
+        waiting = Notification.objects.filter(
+            person=admin, kind=Notification.Kind.UNREACHABLE, reason=reason[:500], read_at__isnull=True
+        )
+        if not waiting.exists():
+            notify(admin.pk, organisation, None, Notification.Kind.UNREACHABLE, reason)
+
+
+def recipients_without_address(organisation) -> list[tuple[str, list[str]]]:
+    """The people notifications can reach today who have no e-mail address in
+    the registry, with their positions: holders of every position the
+    protocol in force names (for any accused), of the deputies down each
+    chain, and of the integrity office and the functional admin positions.
+    For the warning on the functional admin's registry and protocol pages."""
+    from meldpunt.protocol.routing import EXTERNAL, _positions_for
+    from meldpunt.protocol.snapshot import registry_view
+    from meldpunt.protocol.versions import as_protocol, current_version
+
+    registry = registry_view(organisation)
+    protocol = as_protocol(current_version(organisation))
+    everyone = list(registry.positions.values())
+    reached = {p.id for p in registry.positions_in("behandelaar") + registry.positions_in("functioneel_beheerder")}
+    for rule in protocol.rules.values():
+        for code in rule.recipients:
+            if code != EXTERNAL:
+                reached.update(p.id for p in _positions_for(code, registry, everyone))
+    chain = list(reached)
+    while chain:
+        deputy = registry.positions[chain.pop()].deputy
+        if deputy in registry.positions and deputy not in reached:
+            reached.add(deputy)
+            chain.append(deputy)
+    holders: dict[int, list[str]] = {}
+    for position_id in sorted(reached):
+        for person_id in registry.holders(position_id):
+            holders.setdefault(person_id, []).append(registry.positions[position_id].title)
+    missing = Person.objects.filter(pk__in=holders, email="").order_by("name")
+    return [(person.name, holders[person.pk]) for person in missing]
 
 
 def handlers_who_may_open(case) -> list[Person]:
@@ -64,8 +164,10 @@ def case_submitted(case) -> list[Notification]:
     twice). Called by ``submit_report`` in its transaction, after routing."""
     told = set(Notification.objects.filter(case=case).values_list("person_id", flat=True))
     reason = _("Integriteitsbureau: elke nieuwe zaak gaat naar het integriteitsbureau.")
+    # When the protocol itself went to the integrity office, the office's address has its e-mail already.
+    office = notify_office(case.organisation, case, Notification.Kind.NEW_CASE, reason, any_kind=True)
     return [
-        notify(person.pk, case.organisation, case, Notification.Kind.NEW_CASE, reason)
+        notify(person.pk, case.organisation, case, Notification.Kind.NEW_CASE, reason, office_copy=office is not None)
         for person in handlers_who_may_open(case)
         if person.pk not in told
     ]
@@ -87,8 +189,10 @@ def reporter_activity(case, kind: str) -> list[Notification]:
         CaseAttention.Kind.WITHDRAWN: (Notification.Kind.WITHDRAWN, _("De melder heeft de melding ingetrokken.")),
     }[kind]
     CaseAttention.objects.update_or_create(case=case, defaults={"kind": kind, "since": timezone.now()})
+    office = notify_office(case.organisation, case, notification_kind, reason)
     return [
-        notify(person.pk, case.organisation, case, notification_kind, reason) for person in handlers_who_may_open(case)
+        notify(person.pk, case.organisation, case, notification_kind, reason, office_copy=office is not None)
+        for person in handlers_who_may_open(case)
     ]
 
 
@@ -168,12 +272,26 @@ def digest_text(organisation, notifications: list[Notification]) -> tuple[str, s
     return subject, organisation.name + "\n\n" + body
 
 
+def office_may_hear(case) -> bool:
+    """Whether the integrity office's shared address may hear of ``case``:
+    every handler today may open it."""
+    from meldpunt.cases.access import may_open
+    from meldpunt.registry.models import Appointment, Category, today
+
+    held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.BEHANDELAAR)
+    handlers = Person.objects.filter(organisation_id=case.organisation_id, appointments__in=held).distinct()
+    return all(may_open(person, case) for person in handlers)
+
+
 def still_allowed(notification: Notification) -> bool:
     """Whether the recipient may open the case right now: the full access rule
     (handler today, or a recipient who still holds the position that reached
-    them, and not excluded), checked again right before every send."""
+    them, and not excluded), checked again right before every send. For the
+    office's address: every handler may."""
     from meldpunt.cases.access import may_open
 
+    if notification.to_office:
+        return office_may_hear(notification.case)
     return may_open(notification.person, notification.case)
 
 
@@ -190,11 +308,15 @@ def digest_window() -> datetime.timedelta:
 
 
 def _recipient_key(notification: Notification) -> str:
+    if notification.to_office:
+        return f"office:{notification.organisation_id}"
     return f"person:{notification.person_id}"
 
 
 def _same_recipient(key: str) -> Q:
-    _kind, _sep, pk = key.partition(":")
+    kind, _sep, pk = key.partition(":")
+    if kind == "office":
+        return Q(organisation_id=int(pk), to_office=True)
     return Q(person_id=int(pk))
 
 
@@ -202,11 +324,14 @@ def _lock_recipient(key: str) -> None:
     """Take the recipient's lock, so two workers decide about one recipient's
     e-mails one after the other (single or digest). ``no_key``: a submission
     that adds a notification for them does not wait for it."""
-    _kind, _sep, pk = key.partition(":")
-    list(Person.objects.select_for_update(no_key=True).filter(pk=int(pk)).values_list("pk"))
+    kind, _sep, pk = key.partition(":")
+    model = Organisation if kind == "office" else Person
+    list(model.objects.select_for_update(no_key=True).filter(pk=int(pk)).values_list("pk"))
 
 
 def _address(notification: Notification) -> str:
+    if notification.to_office:
+        return notification.organisation.integrity_office_email
     return notification.person.email
 
 
@@ -353,7 +478,8 @@ def send_email(notification_id: int, attempt: int = 1) -> str:
 
 @task()
 def send_digest(recipient: str, attempt: int = 1) -> str:
-    """E-mail every bundled notification of one recipient (``person:<id>``) in
+    """E-mail every bundled notification of one recipient (``person:<id>``, or
+    ``office:<organisation id>`` for the integrity office's address) in
     one digest: claimed together, sent, marked together; the same guarantee
     as ``send_email``. Notifications about cases the recipient may no longer
     open are left out (and never e-mailed)."""
@@ -407,9 +533,8 @@ def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
     cutoff = timezone.now() - older_than
     unsent = list(
         Notification.objects.filter(emailed_at__isnull=True, created_at__lte=cutoff)
-        .exclude(person__email="")
         .exclude(claimed_until__gt=timezone.now())
-        .select_related("person", "case")
+        .select_related("person", "organisation", "case")
     )
     if not unsent:
         return []
@@ -422,6 +547,8 @@ def requeue_unsent(older_than: datetime.timedelta) -> list[int]:
     queued, digests = [], set()
     for notification in unsent:
         # A recipient who may no longer open the case is never e-mailed; do not keep queuing them.
+        if not _address(notification):
+            continue
         if notification.case_id is not None and not still_allowed(notification):
             continue
         if notification.bundled:
