@@ -307,3 +307,23 @@ def test_without_a_secure_origin_passkeys_are_off(organisation, settings):
     client = verified_client("behandelaar1")
     assert "niet beschikbaar" in client.get("/account/").content.decode()
     assert post_json(client, REGISTER_BEGIN).status_code == 404
+
+
+@pytest.mark.django_db
+def test_reporter_pages_still_have_no_script(organisation):
+    """The passkey scripts are for staff pages only."""
+    client = Client()
+    for url in ["/voorbeeldstad/", "/voorbeeldstad/melden/", "/voorbeeldstad/postvak/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<script" not in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_account_page_in_english(organisation):
+    client = verified_client("behandelaar1")
+    client.cookies["django_language"] = "en"
+    page = client.get("/account/").content.decode()
+    for shown in ["My account", "Your second factors", "Authenticator app", "Add a passkey"]:
+        assert shown in page, shown
+    assert "Mijn account" not in page
