@@ -120,6 +120,7 @@ def test_a_long_reply_survives_the_inbox_closing_and_is_sent_after_the_code(sent
     assert "Uw bericht is nog niet verstuurd, maar ook niet verloren" in page
     assert "Dit is het laatste wat ik wil zeggen." in page  # the text is in the form, to be sent
     assert "foto.txt" in page and "kies ze hieronder opnieuw" in page
+    assert f'action="{LOGIN}"' in page and 'enctype="multipart/form-data"' in page
     assert not case.messages.filter(author=Message.Author.MELDER).exists()
 
     # A wrong code first: the text is still kept.
