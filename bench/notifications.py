@@ -6,7 +6,9 @@ state folder (SQLite, a fresh key, the demo municipality), starts one
 ``manage.py db_worker`` beside it exactly as ``make run`` does (polling every
 second), and submits reports about a wethouder through the same code as the
 public form. Each report notifies the burgemeester and the
-gemeentesecretaris; the figure per notification is the time from the
+gemeentesecretaris, and the integrity office (its two handlers and its own
+address); digests are off (``MELDPUNT_EMAIL_DIGEST_MINUTES=0``) so every
+notification has its own e-mail. The figure per notification is the time from the
 report's ``received_at`` (set inside the submission, so the submission's own
 work is counted too) to the notification's ``emailed_at``.
 
@@ -53,6 +55,9 @@ def _environment_for(state_dir: Path) -> dict:
     """The embedded default in ``state_dir``: SQLite, file e-mail, no production settings."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("MELDPUNT_")}
     env.update({"MELDPUNT_STATE_DIR": str(state_dir), "DJANGO_SETTINGS_MODULE": "meldpunt.settings"})
+    # Every notification gets its own e-mail, so the figure is the latency of each one
+    # (with digests, the e-mails after the first wait for the digest on purpose).
+    env["MELDPUNT_EMAIL_DIGEST_MINUTES"] = "0"
     return env
 
 
@@ -84,8 +89,8 @@ def count_messages(folder: Path) -> dict[str, int]:
         for chunk in path.read_text().split("\n" + "-" * 79 + "\n"):
             if chunk.strip():
                 message = email.message_from_string(chunk.lstrip("\n"), policy=email.policy.default)
-                key = message["X-Meldpunt-Notification"]
-                counts[key] = counts.get(key, 0) + 1
+                for key in (message["X-Meldpunt-Notification"] or message["X-Meldpunt-Notifications"]).split(","):
+                    counts[key] = counts.get(key, 0) + 1
     return counts
 
 
