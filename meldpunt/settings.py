@@ -190,7 +190,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 # Uploads are read into memory and encrypted before anything is written;
 # nothing of a reporter's file ever lands unencrypted on disk.
 # An oversized file is cut off at the limit and refused with a message.
-FILE_UPLOAD_HANDLERS = ["meldpunt.uploads.BoundedMemoryUploadHandler"]
+# A file part without a name is refused, not dropped (meldpunt/multipart.py).
+FILE_UPLOAD_HANDLERS = ["meldpunt.multipart.NamelessPartHandler", "meldpunt.uploads.BoundedMemoryUploadHandler"]
 # The form fields, without files. A statement at its limit (cases.validators.MAX_TEXT,
 # 100,000 characters) of 4-byte characters, percent-encoded, is 1.2 MB; 5 MB holds it
 # with every other field. A larger body gets a page naming this limit (meldpunt/errors.py).

@@ -542,3 +542,46 @@ def test_an_empty_or_nameless_file_is_refused_by_name_and_the_rest_is_kept(
         assert response.status_code == 400, url
         assert message in page and "Hierbij de stukken." in page
     assert case.messages.count() == 1 and not case.attachments.exists()
+
+
+def multipart(fields: dict, files: list[tuple[str, bytes]], boundary="----MeldpuntGrens7MA4YWxk") -> tuple[bytes, str]:
+    """A multipart body as a browser builds it, with file parts whose name may be empty."""
+    body = b""
+    for key, value in fields.items():
+        for item in value if isinstance(value, list) else [value]:
+            body += f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{item}\r\n'.encode()
+    for filename, content in files:
+        body += (
+            (
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{filename}"\r\n'
+                f"Content-Type: application/octet-stream\r\n\r\n"
+            ).encode()
+            + content
+            + b"\r\n"
+        )
+    return body + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "files, refused",
+    [
+        pytest.param([("", b"%PDF-1.4 inhoud")], True, id="nameless-part-with-content"),
+        pytest.param([("brief.pdf", b"%PDF-1.4\n%%EOF\n"), ("", b"x" * 70_000)], True, id="nameless-after-a-good-one"),
+        pytest.param([("", b"")], False, id="nothing-chosen"),
+        pytest.param([("brief.pdf", b"%PDF-1.4\n%%EOF\n")], False, id="one-good-file"),
+    ],
+)
+def test_a_file_part_without_a_name_is_refused_not_dropped(client, organisation, files, refused):
+    body, content_type = multipart(valid(anonymous="nee", name="Getypte Naam"), files)
+    response = client.generic("POST", URL, body, content_type=content_type)
+    page = html.unescape(response.content.decode())
+    if refused:
+        assert response.status_code == 400
+        assert "Een van de bijlagen had geen bestandsnaam." in page
+        assert 'value="Getypte Naam"' in page
+        assert not Case.objects.exists()
+    else:
+        assert response.status_code == 302  # stored, on to the receipt
+        case = Case.objects.get()
+        assert case.attachments.count() == sum(1 for name, _content in files if name)

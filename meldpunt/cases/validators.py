@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.cases.actions import FileInput
+from meldpunt.multipart import NAMELESS
 
 # Extension → the types the file's own bytes may show. A file is accepted
 # only when its extension is listed and its content really is that type.
@@ -53,6 +54,11 @@ def _sniff(data: bytes) -> str | None:
 
 
 def check_upload(upload) -> FileInput:
+    if upload.name == NAMELESS:
+        raise ValidationError(
+            _("Een van de bijlagen had geen bestandsnaam. Wij hebben haar niet bewaard: kies het bestand opnieuw."),
+            code="file_nameless",
+        )
     name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_SHORT]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED_TYPES:
