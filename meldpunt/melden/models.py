@@ -24,3 +24,13 @@ class Submission(models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="+")
     sealed_receipt = models.BinaryField(null=True, blank=True)
     receipt_until = models.DateTimeField()
+
+    class Meta:
+        # Erasing ended views looks only at rows that still hold a sealed code.
+        indexes = [
+            models.Index(
+                fields=["receipt_until"],
+                condition=models.Q(sealed_receipt__isnull=False),
+                name="submission_open_view",
+            )
+        ]
