@@ -22,12 +22,13 @@ def empty_rate_limits(db):
     cache.clear()
 
 
-def test_code_is_24_digits_in_groups_of_four():
+def test_new_code_is_28_digits_in_seven_groups_of_four():
     code = ReceiptCode.generate()
     text = str(code)
-    assert len(text.replace(" ", "")) == 24
+    assert len(text.replace(" ", "")) == 28
     assert text.replace(" ", "").isdigit()
-    assert [len(group) for group in text.split(" ")] == [4] * 6
+    assert [len(group) for group in text.split(" ")] == [4] * 7
+    assert len(code.lookup) == 6 and len(code.secret) == 22
 
 
 def test_codes_do_not_repeat():
@@ -36,13 +37,29 @@ def test_codes_do_not_repeat():
 
 @pytest.mark.parametrize(
     "typed",
-    ["4761 1599 7041 3136 0510 3438", "4761-1599-7041-3136-0510-3438", " 476115997041313605103438 "],
+    ["4761 1599 7041 3136 0510 3438 9021", "4761-1599-7041-3136-0510-3438-9021", " 4761159970413136051034389021 "],
 )
 def test_spaces_and_dashes_are_accepted(typed):
+    assert ReceiptCode.parse(typed) == ReceiptCode(lookup="476115", secret="9970413136051034389021")
+
+
+@pytest.mark.parametrize("typed", ["4761 1599 7041 3136 0510 3438", "4761-1599-7041-3136-0510-3438"])
+def test_an_older_24_digit_code_still_parses(typed):
+    # Tried: a code in the format handed out before (six groups of four).
     assert ReceiptCode.parse(typed) == ReceiptCode(lookup="476115", secret="997041313605103438")
 
 
-@pytest.mark.parametrize("typed", ["", "1234", "4761 1599 7041 3136 0510 343", "abcd" * 6, "٤٧٦١١٥٩٩٧٠٤١٣١٣٦٠٥١٠٣٤٣٨"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "1234",
+        "4761 1599 7041 3136 0510 343",
+        "4761 1599 7041 3136 0510 3438 902",
+        "abcd" * 7,
+        "٤٧٦١١٥٩٩٧٠٤١٣١٣٦٠٥١٠٣٤٣٨",
+    ],
+)
 def test_malformed_codes_are_refused(typed):
     with pytest.raises(MalformedCode):
         ReceiptCode.parse(typed)
@@ -58,7 +75,7 @@ def test_only_an_argon2id_hash_of_the_secret_is_stored(organisation, person):
     case, code = report_about(organisation, person("Henk Bosman"))
     stored = Case.objects.get(pk=case.pk)
     assert stored.receipt_lookup == code.lookup
-    assert stored.receipt_hash.startswith("$argon2id$v=19$m=65536,t=2,p=1$")
+    assert stored.receipt_hash.startswith("$argon2id$v=19$m=8192,t=1,p=1$")
     assert code.secret not in stored.receipt_hash
     assert str(code).replace(" ", "") not in stored.receipt_hash
 
@@ -67,8 +84,94 @@ def test_only_an_argon2id_hash_of_the_secret_is_stored(organisation, person):
 def test_find_case_by_code(organisation, person):
     case, code = report_about(organisation, person("Henk Bosman"))
     assert receipts.find_case(organisation, str(code)) == case
-    wrong_secret = ReceiptCode(lookup=code.lookup, secret=str((int(code.secret) + 1) % 10**18).zfill(18))
+    wrong_secret = ReceiptCode(lookup=code.lookup, secret=str((int(code.secret) + 1) % 10**22).zfill(22))
     assert receipts.find_case(organisation, str(wrong_secret)) is None
+
+
+def _old_case(organisation, person):
+    """A case whose code was handed out under the earlier format and parameters:
+    24 digits, the secret hashed with argon2id at 64 MiB and 2 passes."""
+    from argon2 import PasswordHasher
+
+    case, _new_code = report_about(organisation, person("Henk Bosman"))
+    old = ReceiptCode(lookup=case.receipt_lookup, secret="482109375520194761")
+    old_hash = PasswordHasher(time_cost=2, memory_cost=64 * 1024, parallelism=1, hash_len=32, salt_len=16).hash(
+        old.secret
+    )
+    Case.objects.filter(pk=case.pk).update(receipt_hash=old_hash)
+    return case, old
+
+
+@pytest.mark.django_db
+def test_a_code_hashed_under_the_old_parameters_still_opens_its_case(organisation, person):
+    case, old = _old_case(organisation, person)
+    assert Case.objects.get(pk=case.pk).receipt_hash.startswith("$argon2id$v=19$m=65536,t=2,p=1$")
+    # Tried: the old 24-digit code, typed in its six groups.
+    assert len(str(old).replace(" ", "")) == 24
+    assert receipts.find_case(organisation, str(old)) == case
+    # Tried: the same code with its last digit changed.
+    assert receipts.find_case(organisation, str(old)[:-1] + ("0" if str(old)[-1] != "0" else "1")) is None
+
+
+@pytest.mark.django_db
+def test_old_code_logs_in_to_the_inbox(client, organisation, person):
+    case, old = _old_case(organisation, person)
+    response = client.post("/voorbeeldstad/postvak/", {"code": str(old)})
+    assert response.status_code == 302
+    assert client.session.get("melder_case") == str(case.public_id)
+
+
+@pytest.mark.django_db
+def test_a_code_of_one_length_never_matches_a_hash_of_the_other(organisation, person):
+    """A 28-digit code whose look-up part is that of an older case is checked
+    against the 28-digit dummy hash (and the other way round), so it takes the
+    time of an unknown look-up part and opens nothing."""
+    case, old = _old_case(organisation, person)
+    longer = ReceiptCode(lookup=old.lookup, secret=old.secret + "0000")
+    assert receipts.find_case(organisation, str(longer)) is None
+    new_case, new_code = report_about(organisation, person("Henk Bosman"))
+    shorter = ReceiptCode(lookup=new_code.lookup, secret=new_code.secret[:18])
+    assert receipts.find_case(organisation, str(shorter)) is None
+
+
+def _argon2_calls(monkeypatch):
+    """Count the argon2 verifications run during a check, with the hash each ran against."""
+    from argon2 import low_level
+
+    calls = []
+    real = low_level.verify_secret
+
+    def counting(*args, **kwargs):
+        calls.append(args[0][:30])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(low_level, "verify_secret", counting)
+    import argon2._password_hasher as password_hasher
+
+    monkeypatch.setattr(password_hasher, "verify_secret", counting)
+    return calls
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("which", ["right", "wrong secret", "unknown look-up", "malformed", "old right", "old unknown"])
+def test_a_check_costs_one_argon2_call_with_the_parameters_of_its_length(monkeypatch, organisation, person, which):
+    case, code = report_about(organisation, person("Henk Bosman"))
+    _old_case_, old = _old_case(organisation, person) if which.startswith("old") else (None, None)
+    other_lookup = "000000" if code.lookup != "000000" else "111111"
+    typed = {
+        "right": str(code),
+        "wrong secret": str(ReceiptCode(lookup=code.lookup, secret="1" * 22)),
+        "unknown look-up": str(ReceiptCode(lookup=other_lookup, secret=code.secret)),
+        "malformed": "12",
+        "old right": str(old) if old else "",
+        "old unknown": str(ReceiptCode(lookup=other_lookup, secret=old.secret)) if old else "",
+    }[which]
+    calls = _argon2_calls(monkeypatch)
+    receipts.find_case(organisation, typed)
+    assert len(calls) == 1
+    # The 24-digit paths run at the old cost (64 MiB, 2 passes), the rest at the new one.
+    expected = b"$argon2id$v=19$m=65536,t=2" if which.startswith("old") else b"$argon2id$v=19$m=8192,t=1"
+    assert calls[0].startswith(expected)
 
 
 @pytest.mark.django_db
@@ -102,8 +205,8 @@ def test_wrong_code_costs_as_much_time_as_a_right_one(organisation, person):
 
 @pytest.mark.django_db
 def test_wrong_code_gets_a_neutral_message(client, organisation):
-    # Tried: 24 digits that belong to no report.
-    response = client.post("/voorbeeldstad/postvak/", {"code": "1111 2222 3333 4444 5555 6666"})
+    # Tried: 28 digits that belong to no report.
+    response = client.post("/voorbeeldstad/postvak/", {"code": "1111 2222 3333 4444 5555 6666 7777"})
     assert response.status_code == 400
     assert "Met deze code kunnen wij geen melding openen" in response.content.decode()
     assert "melder_case" not in client.session
@@ -241,7 +344,7 @@ def test_a_taken_lookup_part_gives_the_reporter_a_code_that_works(client, organi
 
     first, first_code = report_about(organisation, person("Lotte Jansen"))
     bosman = person("Henk Bosman")
-    _first_codes(monkeypatch, ReceiptCode(lookup=first_code.lookup, secret="1" * 18))
+    _first_codes(monkeypatch, ReceiptCode(lookup=first_code.lookup, secret="1" * 22))
     response = client.post(
         "/voorbeeldstad/melden/",
         {

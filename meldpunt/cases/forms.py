@@ -229,7 +229,7 @@ class ReceiptForm(NLDesignFormMixin, forms.Form):
         label=gettext_lazy("Uw ontvangstcode"),
         max_length=60,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"}),
-        help_text=gettext_lazy("24 cijfers. Spaties en streepjes mogen."),
+        help_text=gettext_lazy("28 cijfers (een code van vóór december 2026: 24). Spaties en streepjes mogen."),
     )
 
 
