@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
@@ -114,7 +115,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # so test runs side by side do not share a database.
     DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / f"test-meldpunt-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    # WAL: readers never wait for the writer nor the writer for readers; one
+    # writer at a time remains, taken at BEGIN (IMMEDIATE) so a transaction
+    # never fails halfway upgrading a read lock ("database is locked"), and a
+    # busy writer is waited for up to 20 s. Backups: README, "Backups".
+    DATABASES["default"]["OPTIONS"].update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Every form's fields: aria-invalid and aria-describedby as the page shows them (meldpunt/formmarkup.py).
@@ -237,6 +244,12 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
 # Without a secure origin passkeys are switched off (PASSKEYS_ENABLED) instead of stopping start-up.
 SILENCED_SYSTEM_CHECKS = [] if PASSKEYS_ENABLED else ["otp_webauthn.E030"]
+
+# Staff accounts: a one-time set-up link (new account, or after a reset of the
+# second factor) is valid this many hours. The authenticator app shows
+# OTP_TOTP_ISSUER beside the username.
+SETUP_LINK_HOURS = env.get_int("SETUP_LINK_HOURS", 72, minimum=1)
+OTP_TOTP_ISSUER = "Meldpunt"
 
 # Sessions: reporters get a short session after entering their receipt
 # code; staff sessions end after a working day.

@@ -172,7 +172,12 @@ def submit_report(
         case.receipt_lookup = code.lookup
         try:
             with transaction.atomic():
-                case.reference = _next_reference(organisation, now)
+                # Everything that does not need the case number first, under a
+                # provisional reference (unique: it carries the case's public id),
+                # so the per-organisation counter row and the audit chain's head,
+                # which every submission of the organisation waits for, are
+                # locked only for the short serial tail below.
+                case.reference = f"~{case.public_id}"
                 case.save()
                 if on_stored is not None:
                     on_stored(case, code)
@@ -183,6 +188,11 @@ def submit_report(
                 Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
                 if case.acknowledged_at:
                     _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
+                # The serial tail: number, audit event, routing (which writes its
+                # own audit event and the case's recipients) and the notifications
+                # to those recipients, then commit.
+                case.reference = _next_reference(organisation, now)
+                Case.objects.filter(pk=case.pk).update(reference=case.reference)
                 record(
                     "case.created",
                     actor=actor,
