@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
@@ -243,6 +244,12 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 OTP_WEBAUTHN_TIMEOUT_SECONDS = 5 * 60
 # Without a secure origin passkeys are switched off (PASSKEYS_ENABLED) instead of stopping start-up.
 SILENCED_SYSTEM_CHECKS = [] if PASSKEYS_ENABLED else ["otp_webauthn.E030"]
+
+# Staff accounts: a one-time set-up link (new account, or after a reset of the
+# second factor) is valid this many hours. The authenticator app shows
+# OTP_TOTP_ISSUER beside the username.
+SETUP_LINK_HOURS = env.get_int("SETUP_LINK_HOURS", 72, minimum=1)
+OTP_TOTP_ISSUER = "Meldpunt"
 
 # Sessions: reporters get a short session after entering their receipt
 # code; staff sessions end after a working day.

@@ -28,3 +28,33 @@ def staff_required(view=None, *, registry_admin=False):
         return wrapper
 
     return decorator(view) if view else decorator
+
+
+def verified_required(view_func):
+    """Logged in with the second factor passed; no registry person needed
+    (also an installation administrator's own pages)."""
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_verified()):
+            return redirect_to_login(request.get_full_path())
+        return view_func(request, *args, **kwargs)
+
+    return wrapper
+
+
+def installation_admin_required(view_func):
+    """The installation administrator: a Django superuser, logged in with a second
+    factor like all staff (``manage.py create_installation_admin``)."""
+
+    @wraps(view_func)
+    def wrapper(request, *args, **kwargs):
+        user = request.user
+        if not (user.is_authenticated and user.is_verified()):
+            return redirect_to_login(request.get_full_path())
+        if not user.is_superuser:
+            raise PermissionDenied
+        return view_func(request, *args, **kwargs)
+
+    return wrapper

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meldpunt.nlds import NLDesignFormMixin
@@ -12,6 +13,7 @@ from meldpunt.nlds import NLDesignFormMixin
 
 class StaffLoginForm(NLDesignFormMixin, AuthenticationForm):
     """Username, password and the six digits of the authenticator app, in one step.
+    A recovery code is accepted in place of the six digits, once.
 
     An empty field gets "vul ... in". Anything else that is wrong (unknown
     username, wrong password, no second factor set up, wrong, used or
@@ -24,6 +26,7 @@ class StaffLoginForm(NLDesignFormMixin, AuthenticationForm):
 
     otp_token = forms.CharField(
         label=_("Code uit uw authenticator-app"),
+        help_text=_("Telefoon kwijt? Typ dan een van uw herstelcodes."),
         max_length=8,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": _("Vul de code uit uw authenticator-app in.")},
@@ -55,6 +58,11 @@ class StaffLoginForm(NLDesignFormMixin, AuthenticationForm):
         else:
             TOTP(secrets.token_bytes(20)).verify(int(token) if token.isascii() and token.isdigit() else -1)
             verified = False
+        if not verified and user is not None:
+            # A recovery code (django-otp's static device) instead of the app's code; each works once.
+            recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
+            if recovery is not None and recovery.verify_token(token.lower()):
+                device, verified = recovery, True
         if not verified:
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
         self.confirm_login_allowed(user)

@@ -42,3 +42,35 @@ class StaffAccount(models.Model):
     @property
     def is_registry_admin(self) -> bool:
         return Category.FUNCTIONEEL_BEHEERDER in self.current_categories()
+
+
+class SetupLink(models.Model):
+    """A one-time link with which a staff member chooses a password and enrols
+    a second factor (a new account, or after a reset of the second factor).
+
+    Only the SHA-256 of the link's random token is stored: the link itself is
+    shown once, to whoever created it. A link is used up by completing the
+    set-up, ends at ``expires_at``, and is void as soon as a newer link for
+    the same user is made or the account is deactivated.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="setup_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    created_by = models.CharField(max_length=200)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("instellink")
+        verbose_name_plural = _("instellinks")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return self.used_at is None and self.voided_at is None and self.expires_at > timezone.now()

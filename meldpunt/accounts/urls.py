@@ -2,12 +2,16 @@ from django.urls import path
 from django.views.i18n import JavaScriptCatalog
 
 from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
-from meldpunt.accounts import passkeys, views
+from meldpunt.accounts import passkeys, setup, views
 
 app_name = "accounts"
 urlpatterns = [
     path("inloggen/", views.LoginView.as_view(), name="login"),
     path("uitloggen/", views.LogoutView.as_view(), name="logout"),
+    # First login: set-up link, recovery codes (meldpunt/accounts/setup.py).
+    path("instellen/<str:token>/", setup.setup, name="setup"),
+    path("herstelcodes/", setup.recovery_codes, name="recovery_codes"),
+    path("herstelcodes/nieuw/", setup.new_recovery_codes, name="new_recovery_codes"),
     # Mijn account and passkeys (meldpunt/accounts/passkeys.py).
     path("", passkeys.account, name="account"),
     path("inloggen/passkey/", passkeys.PasswordStepView.as_view(), name="passkey_login"),

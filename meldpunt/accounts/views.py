@@ -1,7 +1,11 @@
 from django.contrib.auth import views as auth_views
+from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from meldpunt import throttle
+from meldpunt.accounts import actions
 from meldpunt.accounts.forms import StaffLoginForm
+from meldpunt.accounts.models import StaffAccount
 
 
 class LoginView(auth_views.LoginView):
@@ -20,6 +24,20 @@ class LoginView(auth_views.LoginView):
             context = self.get_context_data(form=form, throttled=True)
             return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        if isinstance(getattr(user, "otp_device", None), StaticDevice):
+            actions.recovery_code_used(user, remaining=actions.recovery_codes_left(user))
+        return response
+
+    def get_default_redirect_url(self):
+        # An installation administrator without a registry person goes to the organisations.
+        user = self.request.user
+        if user.is_superuser and not StaffAccount.objects.filter(user=user).exists():
+            return reverse("organisations:list")
+        return super().get_default_redirect_url()
 
     def form_invalid(self, form):
         throttle.count_login_failure(self.request, self.request.POST.get("username", ""))

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
-from meldpunt.beheer import protocol_views, views
+from meldpunt.beheer import account_views, protocol_views, views
 
 app_name = "beheer"
 urlpatterns = [
     path("", views.home, name="home"),
     path("personen/nieuw/", views.person_edit, name="person_new"),
     path("personen/<id:pk>/", views.person_edit, name="person"),
+    path("personen/<id:pk>/login/", account_views.person_login, name="person_login"),
     path("functies/nieuw/", views.position_edit, name="position_new"),
     path("functies/<id:pk>/", views.position_edit, name="position"),
     path("functies/<id:pk>/benoemen/", views.appointment_add, name="appointment_add"),

@@ -81,9 +81,13 @@ def position_edit(request, pk=None):
     position = get_object_or_404(Position, pk=pk, organisation=request.organisation) if pk else None
     form = PositionForm(_posted(request), instance=position, organisation=request.organisation)
     if request.method == "POST" and form.is_valid():
-        position = actions.save_position(form.save(commit=False), staff_user=request.user, created=position is None)
-        messages.success(request, _("De functie %(title)s is opgeslagen.") % {"title": position.title})
-        return redirect("beheer:position", pk=position.pk)
+        try:
+            saved = actions.save_position(form.save(commit=False), staff_user=request.user, created=position is None)
+        except actions.OwnRights as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("De functie %(title)s is opgeslagen.") % {"title": saved.title})
+            return redirect("beheer:position", pk=saved.pk)
     context = {
         "position": position,
         "appointments": position.appointments.select_related("person") if position else [],
@@ -97,13 +101,17 @@ def appointment_add(request, pk):
     position = get_object_or_404(Position, pk=pk, organisation=request.organisation)
     form = AppointmentForm(_posted(request), position=position, initial={"start_date": today()})
     if request.method == "POST" and form.is_valid():
-        appointment = actions.appoint(form.save(commit=False), staff_user=request.user)
-        messages.success(
-            request,
-            _("%(name)s bekleedt nu de functie %(title)s.")
-            % {"name": appointment.person.name, "title": position.title},
-        )
-        return redirect("beheer:position", pk=position.pk)
+        try:
+            appointment = actions.appoint(form.save(commit=False), staff_user=request.user)
+        except actions.OwnRights as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s bekleedt nu de functie %(title)s.")
+                % {"name": appointment.person.name, "title": position.title},
+            )
+            return redirect("beheer:position", pk=position.pk)
     return _render_form(request, "beheer/appointment_form.html", {"position": position}, form)
 
 
@@ -115,13 +123,17 @@ def appointment_end(request, pk):
     initial = {} if appointment.end_date else {"end_date": today()}
     form = EndAppointmentForm(_posted(request), instance=appointment, initial=initial)
     if request.method == "POST" and form.is_valid():
-        actions.end_appointment(form.save(commit=False), staff_user=request.user)
-        messages.success(
-            request,
-            _("De benoeming van %(name)s als %(title)s is beëindigd.")
-            % {"name": appointment.person.name, "title": appointment.position.title},
-        )
-        return redirect("beheer:position", pk=appointment.position.pk)
+        try:
+            actions.end_appointment(form.save(commit=False), staff_user=request.user)
+        except actions.OwnRights as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("De benoeming van %(name)s als %(title)s is beëindigd.")
+                % {"name": appointment.person.name, "title": appointment.position.title},
+            )
+            return redirect("beheer:position", pk=appointment.position.pk)
     return _render_form(request, "beheer/appointment_end.html", {"appointment": appointment}, form)
 
 

@@ -13,17 +13,65 @@ is stored or nothing is.
 
 The audit detail of a conflict holds ids only, never the reason (which says
 something personal: partners, family, ...).
+
+Nobody gives themselves rights: an action by a functional admin that would
+give their own person a position (or a position in another category, or a
+longer appointment) than they hold from today on is refused and stores
+nothing (``_no_rights_for_oneself``). A command (``staff_user=None``) may.
 """
+
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.protocol.service import CONFLICT_ADDED, CONFLICT_REMOVED, REGISTRY_CHANGED, sync_organisation
 from meldpunt.registry import csv_import
-from meldpunt.registry.models import Appointment, Conflict, Person, Position
+from meldpunt.registry.models import Appointment, Conflict, Person, Position, today
+
+
+class OwnRights(ValidationError):
+    """The change would give the acting admin's own person rights."""
+
+
+def _holdings(person_id) -> set:
+    """What a person holds from today on: (position, category, start, end) of each appointment."""
+    return set(
+        Appointment.objects.filter(person_id=person_id)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today()))
+        .values_list("position_id", "position__category", "start_date", "end_date")
+    )
+
+
+def _covered(new, before) -> bool:
+    position, category, start, end = new
+    return any(
+        p == position and c == category and s <= start and (e is None or (end is not None and end <= e))
+        for p, c, s, e in before
+    )
+
+
+@contextmanager
+def _no_rights_for_oneself(staff_user):
+    """Run a registry change (inside the caller's transaction) and refuse it
+    when the acting admin's own person holds more afterwards than before."""
+    from meldpunt.accounts.models import StaffAccount
+
+    account = StaffAccount.objects.filter(user=staff_user).first() if staff_user is not None else None
+    before = _holdings(account.person_id) if account else set()
+    yield
+    if account and not all(_covered(h, before) for h in _holdings(account.person_id)):
+        raise OwnRights(
+            _(
+                "U kunt uzelf geen functie geven en uw eigen functies niet uitbreiden: daarmee zou u zichzelf "
+                "rechten geven. Vraag dit aan een andere functioneel beheerder."
+            ),
+            code="own_rights",
+        )
 
 
 def _changed(organisation, staff_user, event: str, trigger: str = REGISTRY_CHANGED, **detail) -> None:
@@ -46,7 +94,8 @@ def save_person(person: Person, *, staff_user, created: bool) -> Person:
 @transaction.atomic
 def save_position(position: Position, *, staff_user, created: bool) -> Position:
     """Store a position with its reporting line and deputy (already validated)."""
-    position.save()
+    with _no_rights_for_oneself(staff_user):
+        position.save()
     event = "registry.position.created" if created else "registry.position.changed"
     _changed(position.organisation, staff_user, event, position=position.code)
     return position
@@ -55,7 +104,8 @@ def save_position(position: Position, *, staff_user, created: bool) -> Position:
 @transaction.atomic
 def appoint(appointment: Appointment, *, staff_user) -> Appointment:
     """Store a new appointment of a person to a position (already validated)."""
-    appointment.save()
+    with _no_rights_for_oneself(staff_user):
+        appointment.save()
     _changed(
         appointment.position.organisation,
         staff_user,
@@ -69,7 +119,8 @@ def appoint(appointment: Appointment, *, staff_user) -> Appointment:
 @transaction.atomic
 def end_appointment(appointment: Appointment, *, staff_user) -> Appointment:
     """Store the end date of an appointment (already set and validated)."""
-    appointment.save(update_fields=["end_date"])
+    with _no_rights_for_oneself(staff_user):
+        appointment.save(update_fields=["end_date"])
     _changed(
         appointment.position.organisation,
         staff_user,
@@ -86,7 +137,11 @@ def import_registry(organisation, data: bytes, *, staff_user) -> csv_import.Summ
     """Check the whole CSV file and store it with the access it changes, or
     raise ``RegistryImportError`` and store nothing."""
     actor = actor_for_user(staff_user)
-    summary = csv_import.import_registry(organisation, data, actor=actor)
+    try:
+        with _no_rights_for_oneself(staff_user):
+            summary = csv_import.import_registry(organisation, data, actor=actor)
+    except OwnRights as error:
+        raise csv_import.RegistryImportError([csv_import.Problem(None, error.messages[0])]) from None
     sync_organisation(organisation, trigger=REGISTRY_CHANGED, actor=actor)
     return summary
 
