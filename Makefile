@@ -47,7 +47,7 @@ run: setup
 	@# Links in the e-mails point at this server unless MELDPUNT_BASE_URL says otherwise.
 	@export MELDPUNT_BASE_URL="$${MELDPUNT_BASE_URL:-http://$(HOST):$(PORT)}"; \
 	$(MANAGE) db_worker --interval 1 --no-reload & worker=$$!; \
-	$(VENV)/bin/gunicorn meldpunt.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 60 & server=$$!; \
+	$(VENV)/bin/gunicorn meldpunt.wsgi --bind $(HOST):$(PORT) --workers 4 --threads 1 --timeout 60 & server=$$!; \
 	trap 'stopped=1; kill $$server $$worker 2>/dev/null' INT TERM HUP; \
 	wait $$server; status=$$?; \
 	kill $$server $$worker 2>/dev/null; wait; \
@@ -84,6 +84,7 @@ format: $(VENV)/.installed
 
 bench: setup
 	$(PY) bench/run.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) node_modules state/static
