@@ -6,6 +6,8 @@ urlpatterns = [
     path("account/", include("meldpunt.accounts.urls")),
     path("behandelen/", include("meldpunt.behandelen.urls")),
     path("beheer/", include("meldpunt.beheer.urls")),
+    # The installation administrator's organisations page (meldpunt/organisations/views.py).
+    path("installatie/", include("meldpunt.organisations.urls")),
     # Public pages last: /<organisation>/...
     path("", include("meldpunt.melden.urls")),
 ]
