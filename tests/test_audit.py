@@ -56,6 +56,18 @@ def test_tampering_in_the_database_is_detected(trail):
 
 
 @pytest.mark.django_db
+def test_the_command_names_the_changed_event(trail, capsys):
+    # Tried: changing the detail of the case-read event in SQL (the model refuses updates).
+    event = AuditEvent.objects.get(action="case.read")
+    _sql("UPDATE audit_auditevent SET detail = %s WHERE id = %s", ['{"vervalst": true}', event.pk])
+    with pytest.raises(CommandError):
+        call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert f"event {event.seq} (case.read, case {trail.reference}, at {event.at.isoformat()})" in out
+    assert "changed after it was written" in out
+
+
+@pytest.mark.django_db
 def test_deleting_an_event_is_detected(trail):
     # Tried: removing the read event from the middle of the chain.
     _sql("DELETE FROM audit_auditevent WHERE action = 'case.read'")

@@ -49,6 +49,14 @@ class ChainReport:
     length: int
     broken_at: int | None = None
     reason: str = ""
+    event: AuditEvent | None = None  # the event where the chain breaks, when it is still there
+
+    def describe_break(self) -> str:
+        """'event 12 (case.read, case MP-2026-0001, at 2026-12-01T22:04:05+00:00): the event was changed ...'."""
+        if self.event is None:
+            return f"event {self.broken_at}: {self.reason}"
+        case = f"case {self.event.case_reference}" if self.event.case_reference else "no case"
+        return f"event {self.event.seq} ({self.event.action}, {case}, at {self.event.at.isoformat()}): {self.reason}"
 
     @property
     def ok(self) -> bool:
@@ -60,11 +68,12 @@ def verify_chain(chain: str) -> ChainReport:
     expected_prev, expected_seq = GENESIS, 1
     for event in AuditEvent.objects.filter(chain=chain).order_by("seq").iterator():
         if event.seq != expected_seq:
-            return ChainReport(chain, expected_seq - 1, expected_seq, "an event is missing")
+            reason = f"an event is missing: event {expected_seq} should come before this one"
+            return ChainReport(chain, expected_seq - 1, expected_seq, reason, event)
         if event.prev_hash != expected_prev:
-            return ChainReport(chain, expected_seq - 1, event.seq, "the link to the previous event is broken")
+            return ChainReport(chain, expected_seq - 1, event.seq, "the link to the previous event is broken", event)
         if event.compute_hash() != event.hash:
-            return ChainReport(chain, expected_seq - 1, event.seq, "the event was changed after it was written")
+            return ChainReport(chain, expected_seq - 1, event.seq, "the event was changed after it was written", event)
         expected_prev, expected_seq = event.hash, expected_seq + 1
     length = expected_seq - 1
     if head is not None and (head.length != length or head.last_hash != expected_prev):

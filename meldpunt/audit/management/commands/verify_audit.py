@@ -10,7 +10,7 @@ class Command(BaseCommand):
         reports = verify_all()
         broken = [r for r in reports if not r.ok]
         for report in reports:
-            status = "ok" if report.ok else f"BROKEN at event {report.broken_at}: {report.reason}"
+            status = "ok" if report.ok else f"BROKEN at {report.describe_break()}"
             self.stdout.write(f"{report.chain}: {report.length} events, {status}")
         if broken:
             raise CommandError(f"{len(broken)} audit chain(s) broken")
