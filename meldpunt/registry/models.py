@@ -97,6 +97,11 @@ class Position(models.Model):
     def is_bestuurder(self) -> bool:
         return self.category in BESTUURDERS
 
+    @property
+    def is_locoburgemeester(self) -> bool:
+        """The wethouder who deputises for the burgemeester (see meldpunt.registry.roles)."""
+        return self.category == Category.WETHOUDER and self.deputy_for.filter(category=Category.BURGEMEESTER).exists()
+
     def holders_on(self, day: datetime.date):
         return Person.objects.filter(appointments__in=self.appointments.filter(Appointment.held_on(day)))
 
