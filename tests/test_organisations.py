@@ -91,4 +91,18 @@ def test_installation_admin_lists_and_creates_organisations(organisation):
     assert again.status_code == 400 and "al een organisatie" in again.content.decode()
     assert verified_client("beheerder").get("/installatie/organisaties/").status_code == 403
     assert Client().get("/installatie/organisaties/").status_code == 302
-    assert PASSWORD
+
+
+@pytest.mark.django_db
+def test_installation_admin_logs_in_to_the_organisations_page(organisation):
+    """Tried: the installation administrator logs in at the login form with password and the app's next code."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    out = io.StringIO()
+    call_command("create_installation_admin", "installatie", stdout=out)
+    set_up(Client(), path_of(out.getvalue()))
+    device = TOTPDevice.objects.get(user__username="installatie", confirmed=True)
+    login = {"username": "installatie", "password": PASSWORD, "otp_token": f"{totp(device.bin_key, t0=-30):06d}"}
+    response = Client().post("/account/inloggen/", login)
+    assert response.status_code == 302 and response["Location"] == "/installatie/organisaties/"
