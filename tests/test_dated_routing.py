@@ -222,3 +222,11 @@ def test_the_what_if_preview_refuses_a_date_it_cannot_read_and_keeps_the_person(
     assert response.status_code == 400
     assert "Vul een datum in als dag-maand-jaar" in page
     assert f'value="{gerard.pk}" selected' in page
+
+
+@pytest.mark.django_db
+def test_the_routing_explanation_names_the_locoburgemeester(organisation, person):
+    case = report_on(organisation, person("Marieke van Dalen"))
+    explanation = case.routing_decisions.get().recipients.get(person__name="Henk Bosman").explanation
+    assert explanation.startswith("Wethouder Wonen (locoburgemeester): ")
+    assert "De persoon is burgemeester sinds maart 2020." in explanation

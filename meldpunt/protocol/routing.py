@@ -37,6 +37,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from meldpunt.protocol import wording
+from meldpunt.registry.roles import locoburgemeester_ids, title_with_roles
 
 ROLE = "role:"
 DEPUTY_OF = "deputy_of:"
@@ -307,6 +308,7 @@ def route(
     chosen: dict[int, Recipient] = {}
 
     grounds = _grounds(decision.basis)
+    loco = locoburgemeester_ids(registry.positions.values())
 
     def add(person: int, position: PositionInfo | None, reason: str):
         if person not in chosen:
@@ -348,12 +350,12 @@ def route(
                 reached = True
                 if skipped:
                     why = _("%(pos)s, plaatsvervanger voor %(skipped)s (vacant of uitgesloten): %(where)s") % {
-                        "pos": holder_position.title,
+                        "pos": title_with_roles(holder_position.title, holder_position.id in loco),
                         "skipped": ", ".join(s.title for s in skipped),
                         "where": where,
                     }
                 else:
-                    why = f"{holder_position.title}: {where}"
+                    why = f"{title_with_roles(holder_position.title, holder_position.id in loco)}: {where}"
                 add(person, holder_position, why)
             relative = code in (MANAGER_ABOVE_MANAGER, DIRECT_MANAGER)
             if not reached and (targets or not relative):
