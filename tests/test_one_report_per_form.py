@@ -19,6 +19,7 @@ from django.test import Client
 from django.utils import timezone
 
 from meldpunt.cases.models import Case
+from meldpunt.cases.receipts import CODE_DIGITS
 from meldpunt.melden.models import Submission
 from meldpunt.melden.submissions import TOKEN_FIELD
 from meldpunt.notifications.models import Notification
@@ -48,7 +49,7 @@ def sent(client, organisation, person):
     response = client.post(URL, report_about_henk(person, token))
     assert response.status_code == 302 and response["Location"] == RECEIPT
     code = shown_code(client.get(RECEIPT).content.decode())
-    assert code and len(code.replace(" ", "")) == 24
+    assert code and len(code.replace(" ", "")) == CODE_DIGITS
     return client, token, code
 
 
