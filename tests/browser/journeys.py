@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django_otp.oath import totp
 from playwright.sync_api import Page, expect
 
+from meldpunt.cases.receipts import CODE_DIGITS
 from meldpunt.demo import data
 
 ORG = "voorbeeldstad"
@@ -81,7 +82,7 @@ def report_anonymously(
     code_element = page.get_by_test_id("receipt-code")
     expect(code_element).to_be_visible()
     code = digits(code_element.inner_text())
-    assert len(code) == 24, code
+    assert len(code) == CODE_DIGITS, code
     on_page(page, "receipt")
 
     if dutch:
