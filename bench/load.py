@@ -17,8 +17,11 @@ show the server's cost, not the limit. The clients run on the same 2-core
 machine as the server and take CPU from it, so the figures are a lower
 bound. Peak memory per gunicorn worker is its VmHWM.
 
-Writes JSON to ``bench/results/load-<timestamp>.json``. Submissions through
-the public form are not in this bench yet.
+- a report submission through the public form (GET of the form for its
+  one-time token, not timed; POST of an anonymous report about a named
+  person; answered with a redirect to the receipt page).
+
+Writes JSON to ``bench/results/load-<timestamp>.json``.
 """
 
 import datetime
@@ -119,6 +122,8 @@ def _level(base: str, clients: int, codes: list[str], what: str) -> dict:
             try:
                 if what == "baseline":
                     times.append(_one(opener, base + "/voorbeeldstad/postvak/"))
+                elif what == "submission":
+                    times.append(_submit(opener, base))
                 else:
                     code = codes[(index * per_client + n) % len(codes)]
                     data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "code": code}).encode()
@@ -142,6 +147,30 @@ def _level(base: str, clients: int, codes: list[str], what: str) -> dict:
     }
 
 
+REPORT_FIELDS = {
+    "action": "verstuur",
+    "relation": "inwoner",
+    "anonymous": "ja",
+    "description": "Bij de balie werd ik uitgescholden toen ik om een formulier vroeg.",
+    "contact_context": "hulpvraag",
+    "told_before": "nee",
+    "wishes": "gehoord",
+    "vrij_naam_1": "Man met pet",
+    "vrij_functie_1": "baliemedewerker",
+    "vrij_rol_1": "beschuldigde",
+}
+
+
+def _submit(opener, base: str) -> float:
+    """GET the report form (not timed: it hands out the one-time token), then POST a report."""
+    page = opener.open(base + "/voorbeeldstad/melden/").read().decode()
+    fields = dict(REPORT_FIELDS)
+    for name in ("csrfmiddlewaretoken", "verzendtoken"):
+        fields[name] = re.search(rf'name="{name}" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(fields).encode()
+    return _one(opener, base + "/voorbeeldstad/melden/", data=data, expect=302)
+
+
 def _worker_peaks(master_pid: int) -> list[int]:
     peaks = []
     for child in Path("/proc").glob("[0-9]*"):
@@ -160,6 +189,8 @@ def bench_backend(name: str, database_url: str | None) -> dict:
         env.update(
             MELDPUNT_RECEIPT_ATTEMPTS_PER_CLIENT="1000000",
             MELDPUNT_RECEIPT_ATTEMPTS_GLOBAL_PER_MINUTE="1000000",
+            MELDPUNT_REPORT_SUBMISSIONS_PER_CLIENT="1000000",
+            MELDPUNT_REPORT_SUBMISSIONS_GLOBAL_PER_HOUR="1000000",
         )
         if database_url:
             env["MELDPUNT_DATABASE_URL"] = database_url
@@ -195,6 +226,7 @@ def bench_backend(name: str, database_url: str | None) -> dict:
                         "clients": clients,
                         "baseline": _level(base, clients, codes, "baseline"),
                         "inbox_login": _level(base, clients, codes, "login"),
+                        "submission": _level(base, clients, codes, "submission"),
                     }
                 )
             result["peak_worker_mib"] = _worker_peaks(server.pid)
@@ -218,17 +250,15 @@ def main() -> None:
             f"{name}: gunicorn --workers {run['workers']} --threads {run['threads']}, "
             f"peak MiB per worker {run['peak_worker_mib']}"
         )
-        print(
-            f"  {'clients':>7} {'baseline/s':>10} {'p50':>7} {'p95':>7} | "
-            f"{'login/s':>8} {'p50':>7} {'p95':>7} {'fail':>4} {'ratio':>6}"
-        )
+        print(f"  {'':<10} {'clients':>7} {'per s':>7} {'p50':>7} {'p95':>7} {'fail':>4} {'baseline/this':>13}")
         for level in run["levels"]:
-            b, login = level["baseline"], level["inbox_login"]
-            print(
-                f"  {level['clients']:>7} {b['per_s']:>10.1f} {b['p50_ms']:>5.0f}ms {b['p95_ms']:>5.0f}ms | "
-                f"{login['per_s']:>8.1f} {login['p50_ms']:>5.0f}ms {login['p95_ms']:>5.0f}ms {login['failures']:>4} "
-                f"{b['per_s'] / login['per_s']:>5.1f}x"
-            )
+            b = level["baseline"]
+            for label in ("baseline", "inbox_login", "submission"):
+                m = level[label]
+                print(
+                    f"  {label:<10} {level['clients']:>7} {m['per_s']:>7.1f} {m['p50_ms']:>5.0f}ms "
+                    f"{m['p95_ms']:>5.0f}ms {m['failures']:>4} {b['per_s'] / max(m['per_s'], 1e-9):>12.1f}x"
+                )
     path = write_results(results, "load", stamp, "load-latest.json")
     print(f"Wrote {path.relative_to(BASE_DIR)}")
 
