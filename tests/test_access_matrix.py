@@ -15,6 +15,8 @@ from tests.conftest import verified_client
 from tests.factories import report_about
 
 OK, NOT_FOUND, LOGIN = 200, 404, 302
+# For list pages: 200, and the case is (LISTED) or is not (UNLISTED) on it.
+LISTED, UNLISTED = "listed", "unlisted"
 
 ROLES = ["reporter", "handler", "vertrouwenspersoon", "burgemeester", "secretaris", "accused", "beheerder", "anonymous"]
 USERNAMES = {
@@ -37,6 +39,7 @@ def row(reporter, handler, vp, burgemeester, secretaris, accused, beheerder, ano
 # and the anonymous visitor to the login; a case you may not see is "not found".
 # The case log uses the handling rule (access_case_for_handling): handlers only.
 MATRIX = {
+    "behandelen:home": row(LOGIN, LISTED, UNLISTED, LISTED, LISTED, UNLISTED, UNLISTED, LOGIN),
     "behandelen:case": row(LOGIN, OK, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, LOGIN),
     "behandelen:case_log": row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN),
     "behandelen:attachment": row(LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LOGIN),
@@ -57,7 +60,7 @@ NOT_CASE_DATA = {
 }
 # Not yet in this matrix (next step): the rest of behandelen, beheer, accounts, installatie.
 PENDING = {
-    "behandelen:home", "behandelen:register", "behandelen:notifications", "behandelen:add_subject",
+    "behandelen:register", "behandelen:notifications", "behandelen:add_subject",
     "behandelen:change_state", "melden:inbox_attachment", "melden:withdraw", "melden:inbox_logout",
     "accounts:logout", "accounts:setup", "accounts:recovery_codes", "accounts:new_recovery_codes",
     "accounts:account", "accounts:passkey_confirm", "accounts:passkey_remove",
@@ -105,6 +108,7 @@ def client_for(role, code):
 
 def url_for(name, case):
     return {
+        "behandelen:home": "/behandelen/",
         "behandelen:case": f"/behandelen/zaak/{case.reference}/",
         "behandelen:case_log": f"/behandelen/zaak/{case.reference}/logboek/",
         "behandelen:attachment": f"/behandelen/zaak/{case.reference}/bijlage/00000000-0000-0000-0000-000000000000/",
@@ -121,7 +125,11 @@ def test_matrix(fixture_case, role):
     for name, expected in MATRIX.items():
         response = client.get(url_for(name, case))
         want = expected[role]
-        if response.status_code != want:
+        if want in (LISTED, UNLISTED):
+            listed = response.status_code == OK and case.reference in response.content.decode()
+            if response.status_code != OK or listed != (want == LISTED):
+                failures.append(f"{name} as {role}: {response.status_code}, case listed={listed}, expected {want}")
+        elif response.status_code != want:
             failures.append(f"{name} as {role}: {response.status_code}, expected {want}")
         elif want == OK and name.startswith("behandelen:") and case.reference not in response.content.decode():
             failures.append(f"{name} as {role}: 200 without the case reference")
