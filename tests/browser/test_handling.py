@@ -63,7 +63,9 @@ def test_wrong_second_factor_code_gives_no_access(demo, live_server, new_context
     base = live_server.url
     page = new_context().new_page()
     staff_login(page, base, "behandelaar1", wrong_totp_code("behandelaar1"))
-    expect(page.get_by_role("alert")).to_contain_text("Deze combinatie van gebruikersnaam, wachtwoord en code klopt niet.")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Deze combinatie van gebruikersnaam, wachtwoord en code klopt niet."
+    )
     expect(page).to_have_url(f"{base}/account/inloggen/")
     shot(page, "login-wrong-code")
 

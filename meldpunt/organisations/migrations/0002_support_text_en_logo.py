@@ -4,20 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='logo',
-            field=models.CharField(blank=True, help_text="Pad van het logo tussen de statische bestanden, bijvoorbeeld 'theme/logo.svg' (uit MELDPUNT_THEME_DIR). Leeg: alleen de naam.", max_length=200, verbose_name='logo'),
+            model_name="organisation",
+            name="logo",
+            field=models.CharField(
+                blank=True,
+                help_text="Pad van het logo tussen de statische bestanden, bijvoorbeeld 'theme/logo.svg' (uit MELDPUNT_THEME_DIR). Leeg: alleen de naam.",
+                max_length=200,
+                verbose_name="logo",
+            ),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='support_text_en',
-            field=models.TextField(blank=True, help_text="Dezelfde tekst voor de Engelse pagina's. Leeg: de Nederlandse tekst.", verbose_name='steun en advies, in het Engels'),
+            model_name="organisation",
+            name="support_text_en",
+            field=models.TextField(
+                blank=True,
+                help_text="Dezelfde tekst voor de Engelse pagina's. Leeg: de Nederlandse tekst.",
+                verbose_name="steun en advies, in het Engels",
+            ),
         ),
     ]
