@@ -293,37 +293,27 @@ def _locked(account: StaffAccount) -> StaffAccount:
 def deactivate_account(account: StaffAccount, *, staff_user) -> bool:
     """Switch the login off: no more logins, open sessions end at their next
     request, open set-up links are void. False when it was already off."""
-    check_may_manage(staff_user, account.person)
-    with transaction.atomic():
-        account = _locked(account)
-        user = account.user
-        if not user.is_active:
-            return False
-        user.is_active = False
-        user.save(update_fields=["is_active"])
-        SetupLink.objects.filter(user=user, used_at=None, voided_at=None).update(voided_at=timezone.now())
-        record(
-            "account.deactivated",
-            actor=actor_for_user(staff_user),
-            organisation=account.organisation,
-            person=account.person_id,
-            username=user.get_username(),
-        )
-    return True
+    return _set_active(account, False, staff_user=staff_user)
 
 
 def reactivate_account(account: StaffAccount, *, staff_user) -> bool:
     """Switch a deactivated login on again, with the second factors it had. False when it was on."""
+    return _set_active(account, True, staff_user=staff_user)
+
+
+def _set_active(account: StaffAccount, active: bool, *, staff_user) -> bool:
     check_may_manage(staff_user, account.person)
     with transaction.atomic():
         account = _locked(account)
         user = account.user
-        if user.is_active:
+        if user.is_active == active:
             return False
-        user.is_active = True
+        user.is_active = active
         user.save(update_fields=["is_active"])
+        if not active:
+            SetupLink.objects.filter(user=user, used_at=None, voided_at=None).update(voided_at=timezone.now())
         record(
-            "account.reactivated",
+            "account.reactivated" if active else "account.deactivated",
             actor=actor_for_user(staff_user),
             organisation=account.organisation,
             person=account.person_id,
