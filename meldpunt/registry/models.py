@@ -136,6 +136,14 @@ class Appointment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    # The portfolio held during this appointment; empty: the position's own
+    # (the default). See docs/adr/0004-dated-portfolios.md.
+    portfolio = models.CharField(
+        _("portefeuille in deze periode"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leeg: de portefeuille van de functie."),
+    )
 
     class Meta:
         ordering = ["-start_date"]
