@@ -1,13 +1,14 @@
 """Forms for the registry pages. Every choice is limited to the admin's own organisation."""
 
 from django import forms
+from django.core.validators import validate_email
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meldpunt.nlds import NLDesignFormMixin
 from meldpunt.registry import csv_import
-from meldpunt.registry.models import Appointment, Category, Conflict, Person, Position, today
+from meldpunt.registry.models import Appointment, Category, Conflict, Person, Position, lines, today
 
 
 def date_input():
@@ -28,14 +29,62 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.email})" if obj.email else obj.name
 
 
+def _short_lines(rows: int = 3):
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _email_lines(text: str) -> str:
+    """One valid e-mail address per line, or a message naming the first that is not."""
+    for line in lines(text):
+        try:
+            validate_email(line)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                _("„%(value)s” is geen geldig e-mailadres. Zet één adres per regel."), params={"value": line}
+            ) from None
+    return "\n".join(lines(text))
+
+
+def _handle_lines(text: str) -> str:
+    """One account per line, without spaces ('@bramvdveld', 'linkedin.com/in/bram')."""
+    for line in lines(text):
+        if " " in line:
+            raise forms.ValidationError(
+                _("„%(value)s” bevat een spatie. Zet één account per regel, bijvoorbeeld @naam."),
+                params={"value": line},
+            )
+    return "\n".join(lines(text))
+
+
 class PersonForm(NLDesignFormMixin, forms.ModelForm):
     class Meta:
         model = Person
-        fields = ["name", "email"]
+        fields = [
+            "name",
+            "email",
+            "roepnaam",
+            "voornamen",
+            "voorletters",
+            "tussenvoegsel",
+            "achternaam",
+            "aliases",
+            "other_emails",
+            "handles",
+        ]
+        widgets = {"aliases": _short_lines(), "other_emails": _short_lines(), "handles": _short_lines()}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.organisation = organisation
+
+    def clean_aliases(self):
+        return "\n".join(lines(self.cleaned_data["aliases"]))
+
+    def clean_other_emails(self):
+        return _email_lines(self.cleaned_data["other_emails"])
+
+    def clean_handles(self):
+        return _handle_lines(self.cleaned_data["handles"])
 
 
 class PositionForm(NLDesignFormMixin, forms.ModelForm):
@@ -56,7 +105,8 @@ class PositionForm(NLDesignFormMixin, forms.ModelForm):
 
     class Meta:
         model = Position
-        fields = ["title", "code", "category", "portfolio", "unit", "reports_to", "deputy"]
+        fields = ["title", "code", "category", "portfolio", "unit", "email", "handles", "reports_to", "deputy"]
+        widgets = {"handles": _short_lines(2)}
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +127,9 @@ class PositionForm(NLDesignFormMixin, forms.ModelForm):
         if taken.exists():
             raise forms.ValidationError(_("Er is al een functie met deze code. Kies een andere code."))
         return code
+
+    def clean_handles(self):
+        return _handle_lines(self.cleaned_data["handles"])
 
 
 class AppointmentForm(NLDesignFormMixin, forms.ModelForm):

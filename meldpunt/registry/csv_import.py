@@ -102,6 +102,35 @@ COLUMNS = [
         gettext_lazy("Tot en met wanneer, als JJJJ-MM-DD of DD-MM-JJJJ. Leeg als de benoeming doorloopt."),
     ),
 ]
+# How the holder is called (optional; see meldpunt.registry.resolve) and the
+# office's own addresses. Several values in one cell are separated by "|".
+NAME_COLUMNS = {
+    "roepnaam": "roepnaam",
+    "voornamen": "voornamen",
+    "voorletters": "voorletters",
+    "tussenvoegsel": "tussenvoegsel",
+    "achternaam": "achternaam",
+    "andere_namen": "aliases",
+    "andere_emails": "other_emails",
+    "accounts": "handles",
+}
+LIST_SEPARATOR = "|"
+COLUMNS += [
+    Column("roepnaam", False, gettext_lazy("Roepnaam van de persoon, bijvoorbeeld Bram."), 100),
+    Column("voornamen", False, gettext_lazy("Officiële voornamen, bijvoorbeeld Abraham Johannes."), 200),
+    Column("voorletters", False, gettext_lazy("Voorletters, bijvoorbeeld A.J."), 30),
+    Column("tussenvoegsel", False, gettext_lazy("Tussenvoegsel, bijvoorbeeld van der."), 30),
+    Column("achternaam", False, gettext_lazy("Achternaam zonder tussenvoegsel, bijvoorbeeld Veld."), 200),
+    Column(
+        "andere_namen", False, gettext_lazy("Andere namen of schrijfwijzen van de persoon, gescheiden door |."), 1000
+    ),
+    Column("andere_emails", False, gettext_lazy("Andere e-mailadressen van de persoon, gescheiden door |."), 1000),
+    Column("accounts", False, gettext_lazy("Accounts op sociale media van de persoon, gescheiden door |."), 1000),
+    Column(
+        "functie_email", False, gettext_lazy("E-mailadres van de functie zelf, bijvoorbeeld wethouder.wonen@..."), 254
+    ),
+    Column("functie_accounts", False, gettext_lazy("Accounts van de functie zelf, gescheiden door |."), 1000),
+]
 COLUMN_NAMES = [c.name for c in COLUMNS]
 REQUIRED_COLUMNS = [c.name for c in COLUMNS if c.required]
 MAX_LENGTHS = {c.name: c.max_length for c in COLUMNS if c.max_length}
@@ -297,7 +326,7 @@ def _check_header(header: list[str], line: int, delimiter: str) -> list[Problem]
                 )
             )
         seen.add(name)
-    if "naam" not in seen and seen & {"email", "begindatum", "einddatum"}:
+    if "naam" not in seen and seen & {"email", "begindatum", "einddatum", *NAME_COLUMNS}:
         problems.append(
             Problem(
                 line,
@@ -358,6 +387,7 @@ class _PersonPlan:
     line: int
     existing: Person | None = None
     new_email: bool = False
+    names: dict = field(default_factory=dict)  # NAME_COLUMNS given for this person: field -> value
 
 
 @dataclass
@@ -463,6 +493,7 @@ class _Planner:
         for column, attr in (("portefeuille", "portfolio"), ("afdeling", "unit")):
             if column in self.header:
                 fields[attr] = row.get(column)
+        self.read_office_addresses(row, fields)
         plan = _PositionPlan(row, key, fields, existing=self.positions.get(key))
         plan.reports_to = row.get("rapporteert_aan").lower() or None
         plan.deputy = row.get("plaatsvervanger").lower() or None
@@ -580,6 +611,7 @@ class _Planner:
         person_key = self.person_for(row, name, email)
         if person_key is None or not ok or len(name) > MAX_LENGTHS["naam"]:
             return
+        self.read_names(row, self.person_plans[person_key])
         self.plan_appointment(plan, person_key, start, end)
 
     def person_for(self, row: Row, name: str, email: str):
@@ -617,6 +649,55 @@ class _Planner:
             plan.new_email = person is not None and person.email.lower() != email.lower()
         return key
 
+    def read_office_addresses(self, row: Row, fields: dict):
+        if "functie_email" in self.header:
+            fields["email"] = row.get("functie_email")
+            self.check_emails(row, "functie_email", [fields["email"]])
+        if "functie_accounts" in self.header:
+            fields["handles"] = _list(row.get("functie_accounts"))
+            self.check_handles(row, "functie_accounts", fields["handles"])
+
+    def read_names(self, row: Row, plan: _PersonPlan):
+        """The holder's optional name fields; a person on several rows must be called the same on each."""
+        for column, attr in NAME_COLUMNS.items():
+            if column not in self.header:
+                continue
+            value = row.get(column)
+            if attr in ("aliases", "other_emails", "handles"):
+                value = _list(value)
+            if attr == "other_emails":
+                self.check_emails(row, column, value.splitlines())
+            if attr == "handles":
+                self.check_handles(row, column, value)
+            before = plan.names.get(attr)
+            if before and value and before != value:
+                self.problem(
+                    row,
+                    _("%(column)s van %(name)s staat op regel %(line)s anders („%(value)s”).")
+                    % {"column": column, "name": plan.name, "line": plan.line, "value": before.replace("\n", " | ")},
+                )
+            elif not before:
+                plan.names[attr] = value
+
+    def check_emails(self, row: Row, column: str, addresses):
+        for address in addresses:
+            try:
+                if address:
+                    validate_email(address)
+            except ValidationError:
+                self.problem(
+                    row, _("%(column)s: „%(email)s” is geen geldig e-mailadres.") % {"column": column, "email": address}
+                )
+
+    def check_handles(self, row: Row, column: str, handles: str):
+        for handle in handles.splitlines():
+            if " " in handle:
+                self.problem(
+                    row,
+                    _("%(column)s: „%(value)s” bevat een spatie. Scheid accounts met |.")
+                    % {"column": column, "value": handle},
+                )
+
     def plan_appointment(self, plan: _PositionPlan, person_key, start, end):
         row = plan.row
         person_pk = person_key if isinstance(person_key, int) else None
@@ -652,6 +733,11 @@ class _Planner:
         for other in to_end:
             self.to_end[other.pk] = (other, start - datetime.timedelta(days=1))
         self.appointment_plans.append(appointment)
+
+
+def _list(cell: str) -> str:
+    """'@bram | @bvdveld' → '@bram\\n@bvdveld': the one-per-line form the registry stores."""
+    return "\n".join(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip())
 
 
 def _overlaps(appointment: Appointment, start: datetime.date, end: datetime.date | None) -> bool:
@@ -745,12 +831,17 @@ def _write_people(organisation, planner: _Planner, summary: Summary) -> dict[obj
     for key, plan in planner.person_plans.items():
         person = plan.existing
         if person is None:
-            person = Person.objects.create(organisation=organisation, name=plan.name, email=plan.email)
+            person = Person.objects.create(organisation=organisation, name=plan.name, email=plan.email, **plan.names)
             summary.people_created.append(person.name)
-        elif plan.new_email:
-            person.email = plan.email
-            person.save(update_fields=["email"])
-            summary.people_updated.append(person.name)
+        else:
+            changed = {attr: value for attr, value in plan.names.items() if getattr(person, attr) != value}
+            if plan.new_email:
+                changed["email"] = plan.email
+            if changed:
+                for attr, value in changed.items():
+                    setattr(person, attr, value)
+                person.save(update_fields=list(changed))
+                summary.people_updated.append(person.name)
         people[key] = person
     return people
 

@@ -39,10 +39,41 @@ def today() -> datetime.date:
     return timezone.localdate()
 
 
+def lines(text: str) -> tuple[str, ...]:
+    """The non-empty lines of a one-per-line field (aliases, addresses, handles)."""
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
 class Person(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="people")
     name = models.CharField(_("naam"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True)
+    # How the person is called, for finding them in what reporters write
+    # (meldpunt.registry.resolve). All optional; the name above is what is shown.
+    voornamen = models.CharField(
+        _("voornamen"), max_length=200, blank=True, help_text=_("Officiële voornamen, bijvoorbeeld Abraham Johannes.")
+    )
+    voorletters = models.CharField(_("voorletters"), max_length=30, blank=True, help_text=_("Bijvoorbeeld A.J."))
+    roepnaam = models.CharField(_("roepnaam"), max_length=100, blank=True, help_text=_("Bijvoorbeeld Bram."))
+    tussenvoegsel = models.CharField(
+        _("tussenvoegsel"), max_length=30, blank=True, help_text=_("Bijvoorbeeld van der.")
+    )
+    achternaam = models.CharField(
+        _("achternaam"), max_length=200, blank=True, help_text=_("Zonder tussenvoegsel, bijvoorbeeld Veld.")
+    )
+    aliases = models.TextField(
+        _("andere namen"),
+        blank=True,
+        help_text=_("Andere namen of schrijfwijzen waaronder mensen deze persoon kennen, één per regel."),
+    )
+    other_emails = models.TextField(
+        _("andere e-mailadressen"),
+        blank=True,
+        help_text=_("Eigen e-mailadressen naast het adres hierboven, één per regel."),
+    )
+    handles = models.TextField(
+        _("accounts op sociale media"), blank=True, help_text=_("Bijvoorbeeld @bramvdveld, één per regel.")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -54,6 +85,9 @@ class Person(models.Model):
 
     def appointments_on(self, day: datetime.date):
         return self.appointments.filter(Appointment.held_on(day)).select_related("position")
+
+    def email_addresses(self) -> tuple[str, ...]:
+        return tuple(a for a in (self.email, *lines(self.other_emails)) if a)
 
 
 class Position(models.Model):
@@ -67,6 +101,15 @@ class Position(models.Model):
         _("portefeuille"), max_length=300, blank=True, help_text=_("Bijvoorbeeld: Wonen, Bouwen, Sport.")
     )
     unit = models.CharField(_("afdeling"), max_length=200, blank=True)
+    # The office's own addresses: they belong to whoever held the office on the date.
+    email = models.EmailField(
+        _("e-mailadres van de functie"), blank=True, help_text=_("Bijvoorbeeld wethouder.wonen@gemeente.nl.")
+    )
+    handles = models.TextField(
+        _("accounts van de functie"),
+        blank=True,
+        help_text=_("Accounts op sociale media van de functie, één per regel."),
+    )
     reports_to = models.ForeignKey(
         "self",
         verbose_name=_("rapporteert aan"),
