@@ -5,6 +5,12 @@ vergunningen"); we match every word against every current and former
 appointment of the organisation and rank with rapidfuzz. Registries are
 small (hundreds to a few thousand appointments) and the search runs on one
 organisation, so matching in Python is fast and needs no search index.
+
+Subject resolution (``meldpunt.registry.resolve`` over the registry's
+directory) runs on the same text, so that the ways Dutch people write names
+find the person too: "B. vd Veld" or "A.J. van der Veld" for Bram van der
+Veld, an e-mail address or account, "oud-wethouder Wonen". Whoever it links
+without doubt comes first; whoever it proposes is shown.
 """
 
 from dataclasses import dataclass, field
@@ -13,10 +19,13 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process, utils
 
 from meldpunt.ids import parse_id
+from meldpunt.registry.directory import build_directory
 from meldpunt.registry.models import Appointment, Person, today
+from meldpunt.registry.resolve import AUTO, resolve
 
 MIN_SCORE = 75
 MAX_RESULTS = 12
+RESOLVED_SCORE = 101  # above every word match: the resolver is sure
 
 
 @dataclass
@@ -62,6 +71,10 @@ def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[Pe
             ]
         )
         hit.score = max(hit.score, match_score(words, utils.default_process(text).split()))
+    for candidate in resolve(build_directory(organisation, day), query).candidates:
+        hit = hits.get(candidate.person)
+        if hit is not None:  # only people who hold or held a position are offered
+            hit.score = max(hit.score, RESOLVED_SCORE if candidate.level == AUTO else MIN_SCORE)
     ranked = sorted((h for h in hits.values() if h.score >= MIN_SCORE), key=lambda h: (-h.score, h.person.name))
     return ranked[:limit]
 
