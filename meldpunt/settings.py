@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "meldpunt.behandelen",
     "meldpunt.beheer",
     "meldpunt.demo",
+    "meldpunt.api",
 ]
 
 MIDDLEWARE = [

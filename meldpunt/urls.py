@@ -8,6 +8,8 @@ urlpatterns = [
     path("beheer/", include("meldpunt.beheer.urls")),
     # The installation administrator's organisations page (meldpunt/organisations/views.py).
     path("installatie/", include("meldpunt.organisations.urls")),
+    # The JSON API and its reference page (meldpunt/api/, docs/api.md).
+    path("api/", include("meldpunt.api.urls")),
     # Public pages last: /<organisation>/...
     path("", include("meldpunt.melden.urls")),
 ]

@@ -3,6 +3,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
 from meldpunt.accounts import passkeys, setup, views
+from meldpunt.api import token_views
 
 app_name = "accounts"
 urlpatterns = [
@@ -21,5 +22,8 @@ urlpatterns = [
     path("passkeys/registreren/klaar/", passkeys.RegistrationComplete.as_view(), name="passkey_register_complete"),
     path("passkeys/inloggen/begin/", passkeys.AuthenticationBegin.as_view(), name="passkey_login_begin"),
     path("passkeys/inloggen/klaar/", passkeys.AuthenticationComplete.as_view(), name="passkey_login_complete"),
+    # Personal API tokens on the account page (meldpunt/api/token_views.py).
+    path("api-tokens/nieuw/", token_views.create, name="api_token_create"),
+    path("api-tokens/<id:pk>/intrekken/", token_views.revoke, name="api_token_revoke"),
     path("passkeys/teksten.js", JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]), name="passkey_jsi18n"),
 ]

@@ -1,7 +1,6 @@
 """Staff pages for handling cases. Thin: access decides, actions change."""
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,6 @@ from meldpunt.cases.models import Message, State
 from meldpunt.cases.workflow import STAFF_MESSAGE_STATES, MessageNotAllowed, TransitionNotAllowed, allowed_targets
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications import service as notification_service
-from meldpunt.notifications.models import Notification
 
 
 @staff_required
@@ -154,9 +152,7 @@ def notifications(request):
     """What was sent to this staff member, limited to cases they may still open.
     Looking marks nothing read: a POST does ("markeer als gelezen", one or all),
     and so does opening the case."""
-    mine = Notification.objects.filter(person=request.staff.person).select_related("case")
-    visible = cases_visible_to(request.staff).values("pk")
-    mine = mine.filter(Q(case__isnull=True) | Q(case__in=visible))
+    mine = notification_service.visible_notifications(request.staff)
     if request.method == "POST":
         chosen = request.POST.get("notification", "")
         if request.POST.get("all"):

@@ -17,9 +17,14 @@ REPORTER_IDLE_SECONDS = 30 * 60
 
 def open_inbox(request, case: Case) -> None:
     request.session.cycle_key()
-    request.session[SESSION_KEY] = str(case.public_id)
-    request.session[LAST_SEEN_KEY] = int(time.time())
-    request.session.set_expiry(0)  # a browser-session cookie
+    start_inbox(request.session, case)
+
+
+def start_inbox(store, case: Case) -> None:
+    """Open the inbox of ``case`` in a session store (the browser's, or an API inbox session)."""
+    store[SESSION_KEY] = str(case.public_id)
+    store[LAST_SEEN_KEY] = int(time.time())
+    store.set_expiry(0)  # a browser-session cookie
 
 
 def close_inbox(request) -> None:
@@ -27,12 +32,18 @@ def close_inbox(request) -> None:
 
 
 def reporter_case(request, organisation) -> Case | None:
-    public_id = request.session.get(SESSION_KEY)
+    return case_in(request.session, organisation)
+
+
+def case_in(store, organisation) -> Case | None:
+    """The case whose inbox this session store holds open, or None (also after
+    ``REPORTER_IDLE_SECONDS`` without a request, which ends the session)."""
+    public_id = store.get(SESSION_KEY)
     if not public_id:
         return None
     now = int(time.time())
-    if now - request.session.get(LAST_SEEN_KEY, 0) > REPORTER_IDLE_SECONDS:
-        close_inbox(request)
+    if now - store.get(LAST_SEEN_KEY, 0) > REPORTER_IDLE_SECONDS:
+        store.flush()
         return None
-    request.session[LAST_SEEN_KEY] = now  # every page view keeps the inbox open
+    store[LAST_SEEN_KEY] = now  # every page view keeps the inbox open
     return Case.objects.filter(organisation=organisation, public_id=public_id).select_related("organisation").first()

@@ -208,6 +208,15 @@ def mark_read(notifications) -> int:
     return notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
+def visible_notifications(staff):
+    """What was sent to this staff member, limited to cases they may still open
+    (the notifications page and the API show the same)."""
+    from meldpunt.cases.access import cases_visible_to
+
+    mine = Notification.objects.filter(person=staff.person).select_related("case")
+    return mine.filter(Q(case__isnull=True) | Q(case__in=cases_visible_to(staff).values("pk")))
+
+
 def case_opened(person, case) -> None:
     """Someone opened a case page: their notifications about it count as read,
     and when they are a handler, the case's "nieuw bericht" marker goes."""
