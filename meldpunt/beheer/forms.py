@@ -137,9 +137,15 @@ class AppointmentForm(NLDesignFormMixin, forms.ModelForm):
 
     class Meta:
         model = Appointment
-        fields = ["person", "start_date", "end_date"]
+        fields = ["person", "start_date", "end_date", "portfolio"]
         widgets = {"start_date": date_input(), "end_date": date_input()}
-        help_texts = {"end_date": gettext_lazy("Laat leeg als de benoeming doorloopt.")}
+        help_texts = {
+            "end_date": gettext_lazy("Laat leeg als de benoeming doorloopt."),
+            "portfolio": gettext_lazy(
+                "Alleen als deze bekleder een andere portefeuille heeft dan die van de functie; leeg: die van de "
+                "functie."
+            ),
+        }
 
     def __init__(self, *args, position, **kwargs):
         super().__init__(*args, **kwargs)

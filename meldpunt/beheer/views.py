@@ -5,6 +5,7 @@ Every query is scoped to ``request.organisation``; another organisation's
 people, positions, appointments and conflicts do not exist here (404).
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -140,7 +141,11 @@ def appointment_end(request, pk):
 @admin_required
 def import_csv(request):
     form = ImportForm(_posted(request), request.FILES if request.method == "POST" else None)
-    context = {"columns": csv_import.COLUMNS, "categories": Category.choices}
+    context = {
+        "columns": csv_import.COLUMNS,
+        "categories": Category.choices,
+        "setup_link_hours": settings.SETUP_LINK_HOURS,
+    }
     if request.method == "POST" and form.is_valid():
         try:
             summary = actions.import_registry(request.organisation, form.cleaned_data["file"], staff_user=request.user)

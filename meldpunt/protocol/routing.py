@@ -65,6 +65,7 @@ class Holding:
     position: int
     start: datetime.date
     end: datetime.date | None = None
+    title: str = ""  # the office as held then ("Wethouder Financiën"); empty: the position's title
 
     def covers(self, first: datetime.date, last: datetime.date) -> bool:
         return self.start <= last and (self.end is None or self.end >= first)
@@ -220,8 +221,9 @@ def _month(day: datetime.date) -> str:
 
 
 def describe_holding(registry: RegistryView, holding: Holding) -> str:
-    """'was wethouder Wonen van maart 2014 tot juli 2021', 'is wethouder Wonen sinds juni 2022'."""
-    title = registry.positions[holding.position].title
+    """'was wethouder Wonen van maart 2014 tot juli 2021', 'is wethouder Financiën sinds augustus 2021':
+    the office with the portfolio held in that appointment."""
+    title = holding.title or registry.positions[holding.position].title
     title = title[:1].lower() + title[1:] if title[1:2].islower() else title
     if holding.end is not None and holding.end < registry.today:
         return _("was %(title)s van %(start)s tot %(end)s") % {

@@ -134,12 +134,13 @@ def end_appointment(appointment: Appointment, *, staff_user) -> Appointment:
 
 @transaction.atomic
 def import_registry(organisation, data: bytes, *, staff_user) -> csv_import.Summary:
-    """Check the whole CSV file and store it with the access it changes, or
-    raise ``RegistryImportError`` and store nothing."""
+    """Check the whole CSV file and store it with the access it changes (and
+    the logins of its gebruikersnaam column, by the accounts rules), or raise
+    ``RegistryImportError`` and store nothing."""
     actor = actor_for_user(staff_user)
     try:
         with _no_rights_for_oneself(staff_user):
-            summary = csv_import.import_registry(organisation, data, actor=actor)
+            summary = csv_import.import_registry(organisation, data, actor=actor, staff_user=staff_user)
     except OwnRights as error:
         raise csv_import.RegistryImportError([csv_import.Problem(None, error.messages[0])]) from None
     sync_organisation(organisation, trigger=REGISTRY_CHANGED, actor=actor)

@@ -1,8 +1,9 @@
 """Import the registry (positions, holders, reporting lines, deputies) from a CSV file.
 
-One row per position, upserted by its code, so importing the same file twice
-changes nothing. The whole file is checked first; every problem is reported
-with its line number, and if there is any problem nothing is stored.
+A row per appointment: positions are upserted by their code and appointments
+by holder and start date, so importing the same file twice changes nothing.
+The whole file is checked first; every problem is reported with its line
+number, and if there is any problem nothing is stored.
 
 Semantics, also explained on the import page:
 
@@ -14,6 +15,16 @@ Semantics, also explained on the import page:
   share a name); someone new is added to the registry.
 * A new holder ends the open appointment of the previous holder on the day
   before the new ``begindatum``.
+* History: a position may stand on several rows, one per appointment (two
+  successive wethouders, or one wethouder whose portfolio changed), with the
+  same position data on each. Rows of one position whose periods overlap are
+  refused, naming both rows: a position has one holder at a time. The
+  ``portefeuille`` of the last row of a position is the position's own; a
+  row with another portfolio keeps it on its appointment (dated portfolios,
+  docs/adr/0004-dated-portfolios.md).
+* ``gebruikersnaam`` gives the person of that row a staff login with a
+  one-time set-up link (``meldpunt.registry.import_accounts``), by the rules
+  of ``meldpunt.accounts.actions``.
 * An empty ``naam`` means a vacancy: the row changes no appointments; end a
   previous holder's appointment on the registry page.
 """
@@ -33,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from meldpunt.audit.log import record
 from meldpunt.dates import long_date
 from meldpunt.input_rules import describe_character, forbidden_in_single_line
+from meldpunt.registry import import_accounts
 from meldpunt.registry.models import Appointment, Category, Person, Position
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -64,7 +76,11 @@ COLUMNS = [
     Column(
         "portefeuille",
         False,
-        gettext_lazy("Voor bestuurders: de portefeuille, bijvoorbeeld Wonen, Ruimtelijke ordening."),
+        gettext_lazy(
+            "Voor bestuurders: de portefeuille in de periode van die regel, bijvoorbeeld Wonen, Ruimtelijke "
+            "ordening. Staat de functie op meer regels, dan is de portefeuille op de laatste regel die van de "
+            "functie; eerdere regels met een andere portefeuille houden die bij hun benoeming."
+        ),
         300,
     ),
     Column("afdeling", False, gettext_lazy("De afdeling of het team."), 200),
@@ -101,6 +117,16 @@ COLUMNS = [
         False,
         gettext_lazy("Tot en met wanneer, als JJJJ-MM-DD of DD-MM-JJJJ. Leeg als de benoeming doorloopt."),
     ),
+    Column(
+        "gebruikersnaam",
+        False,
+        gettext_lazy(
+            "Niet verplicht. Geeft deze persoon een login met deze gebruikersnaam; na het inlezen ziet u één keer "
+            "een instellink per nieuwe login. Heeft de persoon al een login, laat het vak dan leeg of vul dezelfde "
+            "gebruikersnaam in."
+        ),
+        60,
+    ),
 ]
 # How the holder is called (optional; see meldpunt.registry.resolve) and the
 # office's own addresses. Several values in one cell are separated by "|".
@@ -134,19 +160,39 @@ COLUMNS += [
 COLUMN_NAMES = [c.name for c in COLUMNS]
 REQUIRED_COLUMNS = [c.name for c in COLUMNS if c.required]
 MAX_LENGTHS = {c.name: c.max_length for c in COLUMNS if c.max_length}
-HEADER_ALIASES = {"e-mail": "email", "e_mail": "email", "e-mailadres": "email", "emailadres": "email"}
+HEADER_ALIASES = {
+    "e-mail": "email",
+    "e_mail": "email",
+    "e-mailadres": "email",
+    "emailadres": "email",
+    "login": "gebruikersnaam",
+}
+# The columns that say something about the position itself; on every row of one position they agree.
+FIELD_COLUMNS = {"title": "functie", "category": "categorie", "unit": "afdeling"}
 
+# Gemeente Voorbeeldstad with its history (every name is made up): two successive
+# wethouders Wonen, the wethouder Financiën whose portfolio grew on 1 January 2025,
+# the locoburgemeester (the wethouder Wonen, the burgemeester's plaatsvervanger)
+# and a login for a handler of the integrity office.
 EXAMPLE_ROWS = [
     ["burgemeester", "Burgemeester", "burgemeester", "Openbare orde, Integriteit", "", "", "weth-wonen",
-     "Marieke van Dalen", "m.vandalen@voorbeeldstad.example", "2020-03-01", ""],
-    ["weth-wonen", "Wethouder Wonen", "wethouder", "Wonen, Ruimtelijke ordening", "", "", "",
-     "Henk Bosman", "h.bosman@voorbeeldstad.example", "01-06-2022", ""],
+     "Marieke van Dalen", "m.vandalen@voorbeeldstad.example", "2020-03-01", "", ""],
+    ["weth-wonen", "Wethouder Wonen", "wethouder", "Wonen, Ruimtelijke ordening", "", "", "weth-financien",
+     "Gerard Wolters", "", "2018-06-01", "2022-05-31", ""],
+    ["weth-wonen", "Wethouder Wonen", "wethouder", "Wonen, Ruimtelijke ordening", "", "", "weth-financien",
+     "Henk Bosman", "h.bosman@voorbeeldstad.example", "01-06-2022", "", ""],
+    ["weth-financien", "Wethouder Financiën", "wethouder", "Financiën", "", "", "",
+     "Pieter de Groot", "p.degroot@voorbeeldstad.example", "2022-06-01", "2024-12-31", ""],
+    ["weth-financien", "Wethouder Financiën", "wethouder", "Financiën, Economie", "", "", "",
+     "Pieter de Groot", "p.degroot@voorbeeldstad.example", "2025-01-01", "", ""],
     ["gemeentesecretaris", "Gemeentesecretaris", "gemeentesecretaris", "", "Directie", "", "dir-ruimte",
-     "Willem Jacobs", "w.jacobs@voorbeeldstad.example", "2019-01-01", ""],
+     "Willem Jacobs", "w.jacobs@voorbeeldstad.example", "2019-01-01", "", ""],
     ["dir-ruimte", "Directeur Ruimte", "directeur", "", "Ruimte", "gemeentesecretaris", "",
-     "Karin Mulder", "k.mulder@voorbeeldstad.example", "2019-01-01", ""],
+     "Karin Mulder", "k.mulder@voorbeeldstad.example", "2019-01-01", "", ""],
     ["mgr-vergunningen", "Manager Vergunningen", "manager", "", "Vergunningen", "dir-ruimte", "",
-     "", "", "", ""],
+     "", "", "", "", ""],
+    ["integriteit-1", "Behandelaar Integriteit", "behandelaar", "", "Integriteitsbureau", "gemeentesecretaris",
+     "", "Ingrid Vos", "i.vos@voorbeeldstad.example", "2019-01-01", "", "behandelaar1"],
 ]  # fmt: skip
 
 
@@ -190,6 +236,9 @@ class Summary:
     appointments_created: list[str] = field(default_factory=list)
     appointments_updated: list[str] = field(default_factory=list)
     appointments_ended: list[str] = field(default_factory=list)
+    portfolios_changed: list[str] = field(default_factory=list)
+    # New logins from the gebruikersnaam column, each with its one-time set-up link: shown once.
+    accounts_created: list["import_accounts.NewAccount"] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -202,6 +251,8 @@ class Summary:
                 self.appointments_created,
                 self.appointments_updated,
                 self.appointments_ended,
+                self.portfolios_changed,
+                self.accounts_created,
             ]
         )
 
@@ -326,7 +377,7 @@ def _check_header(header: list[str], line: int, delimiter: str) -> list[Problem]
                 )
             )
         seen.add(name)
-    if "naam" not in seen and seen & {"email", "begindatum", "einddatum", *NAME_COLUMNS}:
+    if "naam" not in seen and seen & {"email", "begindatum", "einddatum", import_accounts.COLUMN, *NAME_COLUMNS}:
         problems.append(
             Problem(
                 line,
@@ -378,6 +429,7 @@ class _PositionPlan:
     reports_to: str | None = None
     deputy: str | None = None
     existing: Position | None = None
+    rows: list[Row] = field(default_factory=list)  # every row of this position: one per appointment
 
 
 @dataclass
@@ -397,11 +449,16 @@ class _AppointmentPlan:
     start: datetime.date
     end: datetime.date | None
     existing: Appointment | None = None
+    row: Row | None = None
+    portfolio: str | None = None  # the row's portefeuille; None: no such column
 
 
 class _Planner:
-    def __init__(self, organisation, header: list[str], rows: list[Row]):
+    def __init__(self, organisation, header: list[str], rows: list[Row], staff_user=None):
         self.organisation = organisation
+        self.staff_user = staff_user  # who imports; None: a command on the server
+        self.usernames: dict[object, tuple[str, Row]] = {}  # person key -> gebruikersnaam, its row
+        self.account_plans: list[tuple[object, str, Row]] = []
         self.header = set(header)
         self.rows = rows
         self.problems: list[Problem] = []
@@ -435,7 +492,9 @@ class _Planner:
                 self.check_cycles(column, label)
         if "naam" in self.header:
             for plan in self.position_plans.values():
-                self.read_holder(plan)
+                holders = [self.read_holder(plan, row) for row in plan.rows]
+                self.plan_appointments(plan, [h for h in holders if h is not None])
+            import_accounts.check(self)
 
     def check_characters(self, row: Row):
         """Every cell is a single line: the same rule as the registry forms (meldpunt.input_rules)."""
@@ -462,16 +521,6 @@ class _Planner:
             )
             return
         key = code.lower()
-        if key in self.position_plans:
-            self.problem(
-                row,
-                _(
-                    "De code „%(code)s” staat ook al op regel %(line)s. "
-                    "Elke functie mag maar één keer in het bestand staan."
-                )
-                % {"code": code, "line": self.position_plans[key].row.line},
-            )
-            return
         for column, length in MAX_LENGTHS.items():
             if len(row.get(column)) > length:
                 self.problem(
@@ -494,10 +543,41 @@ class _Planner:
             if column in self.header:
                 fields[attr] = row.get(column)
         self.read_office_addresses(row, fields)
-        plan = _PositionPlan(row, key, fields, existing=self.positions.get(key))
+        plan = _PositionPlan(row, key, fields, existing=self.positions.get(key), rows=[row])
         plan.reports_to = row.get("rapporteert_aan").lower() or None
         plan.deputy = row.get("plaatsvervanger").lower() or None
-        self.position_plans[key] = plan
+        if key in self.position_plans:
+            self.add_history_row(self.position_plans[key], plan)
+        else:
+            self.position_plans[key] = plan
+
+    def add_history_row(self, first: _PositionPlan, later: _PositionPlan):
+        """A further row of a position already in the file: another appointment to it.
+        The position's data must be the same as on its first row; the portfolio
+        of the last row becomes the position's own."""
+        differs = [
+            FIELD_COLUMNS.get(attr, attr)
+            for attr in sorted(set(first.fields) | set(later.fields))
+            if attr != "portfolio" and first.fields.get(attr) != later.fields.get(attr)
+        ]
+        differs += [
+            column
+            for column, attr in (("rapporteert_aan", "reports_to"), ("plaatsvervanger", "deputy"))
+            if getattr(first, attr) != getattr(later, attr)
+        ]
+        if differs:
+            self.problem(
+                later.row,
+                _(
+                    "De code „%(code)s” staat ook al op regel %(line)s. Een functie mag op meer regels staan, "
+                    "één per benoeming, maar dan met dezelfde gegevens van de functie. Hier anders: %(columns)s."
+                )
+                % {"code": later.row.get("code"), "line": first.row.line, "columns": ", ".join(differs)},
+            )
+            return
+        first.rows.append(later.row)
+        if "portfolio" in later.fields:
+            first.fields["portfolio"] = later.fields["portfolio"]
 
     def known_code(self, code: str) -> bool:
         return code in self.position_plans or code in self.positions
@@ -554,8 +634,8 @@ class _Planner:
 
     # -- holders --
 
-    def read_holder(self, plan: _PositionPlan):
-        row = plan.row
+    def read_holder(self, plan: _PositionPlan, row: Row) -> "_AppointmentPlan | None":
+        """The appointment on ``row``, or None (a vacancy, or a problem)."""
         name, email = row.get("naam"), row.get("email")
         start_text, end_text = row.get("begindatum"), row.get("einddatum")
         if not name:
@@ -567,6 +647,8 @@ class _Planner:
                         "begindatum en einddatum leeg als de functie vacant is."
                     ),
                 )
+            if row.get(import_accounts.COLUMN):
+                self.problem(row, _("Er staat een gebruikersnaam, maar geen naam: vul in wie de login krijgt."))
             return
         ok = True
         if email:
@@ -612,7 +694,9 @@ class _Planner:
         if person_key is None or not ok or len(name) > MAX_LENGTHS["naam"]:
             return
         self.read_names(row, self.person_plans[person_key])
-        self.plan_appointment(plan, person_key, start, end)
+        import_accounts.read(self, row, person_key)
+        portfolio = row.get("portefeuille") if "portefeuille" in self.header else None
+        return _AppointmentPlan(plan.code, person_key, start, end, row=row, portfolio=portfolio)
 
     def person_for(self, row: Row, name: str, email: str):
         candidates = self.people.get(name.lower(), [])
@@ -698,41 +782,77 @@ class _Planner:
                     % {"column": column, "value": handle},
                 )
 
-    def plan_appointment(self, plan: _PositionPlan, person_key, start, end):
-        row = plan.row
-        person_pk = person_key if isinstance(person_key, int) else None
+    def plan_appointments(self, plan: _PositionPlan, holders: list[_AppointmentPlan]):
+        """The appointments to ``plan``'s position from its rows in the file: one holder at a
+        time, in the file and beside the registry's appointments."""
+        holders = sorted(holders, key=lambda h: h.start)
+        overlapping = False
+        for index, later in enumerate(holders):
+            for earlier in holders[:index]:
+                if _overlaps(earlier.start, earlier.end, later.start, later.end):
+                    overlapping = True
+                    self.problem(
+                        later.row,
+                        _(
+                            "Deze benoeming (%(name)s, %(period)s) overlapt met die op regel %(line)s "
+                            "(%(other)s, %(other_period)s). Een functie heeft één bekleder tegelijk: laat de "
+                            "eerdere benoeming eindigen vóór de volgende begint."
+                        )
+                        % {
+                            "name": self.person_plans[later.person_key].name,
+                            "period": _period(later.start, later.end),
+                            "line": earlier.row.line,
+                            "other": self.person_plans[earlier.person_key].name,
+                            "other_period": _period(earlier.start, earlier.end),
+                        },
+                    )
+        if overlapping:
+            return
         existing = self.appointments.get(plan.existing.pk, []) if plan.existing else []
-        same = next((a for a in existing if a.person_id == person_pk and a.start_date == start), None)
-        appointment = _AppointmentPlan(plan.code, person_key, start, end, existing=same)
+        for holder in holders:
+            person_pk = holder.person_key if isinstance(holder.person_key, int) else None
+            holder.existing = next(
+                (a for a in existing if a.person_id == person_pk and a.start_date == holder.start), None
+            )
+        # The registry's appointments that the file names keep their place (with the
+        # file's dates, checked above); the others must leave room, or end when a
+        # later holder starts.
+        others = {a.pk: a for a in existing}
+        for holder in holders:
+            others.pop(holder.existing.pk if holder.existing else None, None)
+        ends = {pk: a.end_date for pk, a in others.items()}
+        for holder in holders:
+            if self.fits(holder, others.values(), ends):
+                self.appointment_plans.append(holder)
+
+    def fits(self, holder: _AppointmentPlan, others, ends: dict) -> bool:
+        """Whether ``holder`` fits beside the registry's ``others`` (ending at ``ends``),
+        ending an open appointment of someone else that started earlier."""
+        person_pk = holder.person_key if isinstance(holder.person_key, int) else None
         to_end = []
-        for other in existing:
-            if other is same or not _overlaps(other, start, end):
+        for other in others:
+            end = ends[other.pk]
+            if not _overlaps(other.start_date, end, holder.start, holder.end):
                 continue
-            if same is None and other.person_id != person_pk and other.end_date is None and other.start_date < start:
+            if other.person_id != person_pk and end is None and other.start_date < holder.start:
                 to_end.append(other)
-            elif other.person_id == person_pk:
-                self.problem(
-                    row,
-                    _(
-                        "%(name)s bekleedt deze functie volgens het register al (%(period)s). "
-                        "Zet in het bestand die begindatum, of pas de benoeming aan op de registerpagina."
-                    )
-                    % {"name": other.person.name, "period": _period(other.start_date, other.end_date)},
+                continue
+            if other.person_id == person_pk:
+                message = _(
+                    "%(name)s bekleedt deze functie volgens het register al (%(period)s). "
+                    "Zet in het bestand die begindatum, of pas de benoeming aan op de registerpagina."
                 )
-                return
             else:
-                self.problem(
-                    row,
-                    _(
-                        "In die periode bekleedt %(name)s deze functie al (%(period)s). "
-                        "Een functie heeft één bekleder tegelijk."
-                    )
-                    % {"name": other.person.name, "period": _period(other.start_date, other.end_date)},
+                message = _(
+                    "In die periode bekleedt %(name)s deze functie al (%(period)s). "
+                    "Een functie heeft één bekleder tegelijk."
                 )
-                return
+            self.problem(holder.row, message % {"name": other.person.name, "period": _period(other.start_date, end)})
+            return False
         for other in to_end:
-            self.to_end[other.pk] = (other, start - datetime.timedelta(days=1))
-        self.appointment_plans.append(appointment)
+            ends[other.pk] = holder.start - datetime.timedelta(days=1)
+            self.to_end[other.pk] = (other, ends[other.pk])
+        return True
 
 
 def _list(cell: str) -> str:
@@ -740,19 +860,19 @@ def _list(cell: str) -> str:
     return "\n".join(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip())
 
 
-def _overlaps(appointment: Appointment, start: datetime.date, end: datetime.date | None) -> bool:
-    starts_in_time = end is None or appointment.start_date <= end
-    ends_in_time = appointment.end_date is None or appointment.end_date >= start
-    return starts_in_time and ends_in_time
+def _overlaps(start_a: datetime.date, end_a: datetime.date | None, start_b: datetime.date, end_b) -> bool:
+    """Whether two periods (an end of None: still running) share a day."""
+    return (end_b is None or start_a <= end_b) and (end_a is None or end_a >= start_b)
 
 
 # Writing ---------------------------------------------------------------------------------------------
 
 
-def import_registry(organisation, data: bytes, *, actor: str = "system") -> Summary:
-    """Check the whole file and store it, or raise RegistryImportError and store nothing."""
+def import_registry(organisation, data: bytes, *, actor: str = "system", staff_user=None) -> Summary:
+    """Check the whole file and store it, or raise RegistryImportError and store nothing.
+    ``staff_user`` is who imports (for the logins of the gebruikersnaam column); None: a command."""
     header, rows = read_rows(data)
-    planner = _Planner(organisation, header, rows)
+    planner = _Planner(organisation, header, rows, staff_user)
     planner.run()
     if planner.problems:
         raise RegistryImportError(sorted(planner.problems, key=lambda p: p.line or 0))
@@ -772,6 +892,7 @@ def _write(organisation, planner: _Planner, summary: Summary, actor: str, row_co
     positions = _write_positions(organisation, planner, summary)
     people = _write_people(organisation, planner, summary)
     _write_appointments(planner, positions, people, summary)
+    import_accounts.write(planner, people, summary)
     record(
         "registry.imported",
         actor=actor,
@@ -783,6 +904,8 @@ def _write(organisation, planner: _Planner, summary: Summary, actor: str, row_co
         appointments_created=len(summary.appointments_created),
         appointments_updated=len(summary.appointments_updated),
         appointments_ended=len(summary.appointments_ended),
+        portfolios_changed=len(summary.portfolios_changed),
+        accounts_created=len(summary.accounts_created),
     )
 
 
@@ -856,15 +979,24 @@ def _write_appointments(planner: _Planner, positions, people, summary: Summary):
         )
     for plan in planner.appointment_plans:
         position, person = positions[plan.code], people[plan.person_key]
+        appointment = plan.existing or Appointment(position=position, person=person, start_date=plan.start)
+        appointment.position = position  # as just written, with its new portfolio
+        before = (appointment.pk, appointment.end_date, appointment.portfolio)
+        appointment.end_date = plan.end
+        if plan.portfolio is not None:
+            # Dated portfolios: only a portfolio other than the position's own is kept on the appointment.
+            appointment.portfolio = "" if plan.portfolio == position.portfolio else plan.portfolio
         label = _("%(name)s — %(position)s, %(period)s") % {
             "name": person.name,
-            "position": position.title,
+            "position": appointment.held_title,
             "period": _period(plan.start, plan.end),
         }
-        if plan.existing is None:
-            Appointment.objects.create(position=position, person=person, start_date=plan.start, end_date=plan.end)
+        if appointment.pk is None:
+            appointment.save()
             summary.appointments_created.append(label)
-        elif plan.existing.end_date != plan.end:
-            plan.existing.end_date = plan.end
-            plan.existing.save(update_fields=["end_date"])
+        elif before[1] != appointment.end_date:
+            appointment.save(update_fields=["end_date", "portfolio"])
             summary.appointments_updated.append(label)
+        elif before[2] != appointment.portfolio:
+            appointment.save(update_fields=["portfolio"])
+            summary.portfolios_changed.append(label)

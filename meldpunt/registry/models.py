@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from meldpunt.organisations.models import Organisation
+from meldpunt.registry import portfolios
 
 
 class Category(models.TextChoices):
@@ -195,6 +196,19 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.position}"
+
+    @property
+    def held_portfolio(self) -> str:
+        """The portfolio held during this appointment (meldpunt.registry.portfolios)."""
+        return portfolios.held_portfolio(self.position.portfolio, self.portfolio)
+
+    @property
+    def held_title(self) -> str:
+        """'Wethouder Financiën' when this appointment held another portfolio than the position's."""
+        position = self.position
+        return portfolios.held_title(
+            position.title, str(position.get_category_display()), position.portfolio, self.portfolio
+        )
 
     @staticmethod
     def held_on(day: datetime.date) -> Q:
