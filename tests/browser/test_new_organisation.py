@@ -1,11 +1,13 @@
 """A new organisation set up without a shell: the command, the functional
-admin's set-up link with TOTP enrolment from the page, a handler's login made
-by that admin, and the handler seeing only that organisation's cases."""
+admin's set-up link with TOTP enrolment from the page, the registry with its
+history imported from one file through /beheer/import/ (one login made by the
+file's gebruikersnaam column), a handler's login made by that admin, and the
+handler seeing only that organisation's cases."""
 
 import base64
+import datetime
 import io
 import re
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,12 +15,22 @@ from django.core.management import call_command
 from django_otp.oath import totp
 from playwright.sync_api import expect
 
-from meldpunt.registry import actions as registry
-from meldpunt.registry.models import Appointment, Person, Position
+from meldpunt.registry.models import Person, Position
 from tests.factories import report_about
 
 pytestmark = pytest.mark.browser
 PASSWORD = "een lange zin als wachtwoord"
+# Gemeente Waterdam's registry with its history (every name made up).
+HISTORY_FILE = """code;functie;categorie;portefeuille;afdeling;plaatsvervanger;naam;begindatum;einddatum;gebruikersnaam
+burgemeester;Burgemeester;burgemeester;Openbare orde;;weth-financien;M. Bakker;2019-01-01;;
+weth-wonen;Wethouder Wonen;wethouder;Wonen;;;P. Hagen;2014-03-01;2021-07-31;
+weth-wonen;Wethouder Wonen;wethouder;Wonen;;;K. Smits;2021-08-01;;
+weth-financien;Wethouder Financiën;wethouder;Sport;;;L. Dam;2014-03-01;2021-07-31;
+weth-financien;Wethouder Financiën;wethouder;Financiën;;;L. Dam;2021-08-01;;
+gemeentesecretaris;Gemeentesecretaris;gemeentesecretaris;;Directie;;T. Veen;2010-01-01;;
+behandelaar;Behandelaar;behandelaar;;Integriteitsbureau;;B. Jansen;2020-01-01;;
+behandelaar-2;Behandelaar;behandelaar;;Integriteitsbureau;;C. de Boer;2020-01-01;;cdeboer
+"""
 
 
 def code_from_page(page, ahead: int = 0) -> str:
@@ -60,23 +72,30 @@ def test_new_organisation_admin_enrols_and_gives_a_handler_a_login(demo, live_se
     admin = new_context().new_page()
     enrol(admin, admin_link, shot, "admin")
 
-    # The registry of Waterdam (kept by the admin; here through the registry actions): one handler.
+    # The registry of Waterdam with its history, from ONE file through the import page:
+    # a wethouder Wonen who resigned and his successor, a wethouder whose portfolio
+    # changed, the locoburgemeester, two handlers (one given a login by the file).
+    admin.goto(f"{base}/beheer/import/")
+    admin.locator("#id_file").set_input_files(
+        files=[{"name": "waterdam.csv", "mimeType": "text/csv", "buffer": HISTORY_FILE.encode()}]
+    )
+    admin.get_by_role("button", name="Controleren en inlezen").click()
+    expect(admin.get_by_text("Het bestand is ingelezen")).to_be_visible()
+    new_logins = admin.locator("#new-logins-table")
+    expect(new_logins).to_contain_text("C. de Boer")
+    expect(new_logins.locator('[data-username="cdeboer"]')).to_contain_text("/account/instellen/")
+    shot(admin, "admin-history-import")
     waterdam = Person.objects.get(name="A. de Vries").organisation
-    admin_user = get_user_model().objects.get(username="adevries")
-    handler_person = registry.save_person(
-        Person(organisation=waterdam, name="B. Jansen", email="b.jansen@waterdam.example"),
-        staff_user=admin_user,
-        created=True,
-    )
-    position = registry.save_position(
-        Position(organisation=waterdam, code="behandelaar", title="Behandelaar", category="behandelaar"),
-        staff_user=admin_user,
-        created=True,
-    )
-    registry.appoint(
-        Appointment(position=position, person=handler_person, start_date=time.strftime("%Y-%m-%d")),
-        staff_user=admin_user,
-    )
+    handler_person = Person.objects.get(organisation=waterdam, name="B. Jansen")
+    dam = Person.objects.get(organisation=waterdam, name="L. Dam")
+    assert [
+        (a.person.name, a.end_date)
+        for a in Position.objects.get(organisation=waterdam, code="weth-wonen").appointments.order_by("start_date")
+    ] == [("P. Hagen", datetime.date(2021, 7, 31)), ("K. Smits", None)]
+    admin.goto(f"{base}/beheer/personen/{dam.pk}/")
+    expect(admin.get_by_role("cell", name="Sport", exact=True)).to_be_visible()  # the old portfolio, kept
+    expect(admin.get_by_role("cell", name="Financiën", exact=True)).to_be_visible()
+
     # Case numbers count per organisation: Voorbeeldstad gets two, so its second number exists only there.
     report_about(demo)
     theirs, _code = report_about(demo)
