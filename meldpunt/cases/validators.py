@@ -53,14 +53,25 @@ def _sniff(data: bytes) -> str | None:
     return "txt"
 
 
+def shortened_name(name: str, extension: str) -> str:
+    """A file name of at most MAX_SHORT characters that keeps its extension
+    (a long name cut at the end would lose it and be refused as the wrong type)."""
+    if len(name) <= MAX_SHORT:
+        return name
+    if extension and len(extension) < MAX_SHORT - 1:
+        return name[: MAX_SHORT - len(extension) - 1] + "." + extension
+    return name[:MAX_SHORT]
+
+
 def check_upload(upload) -> FileInput:
     if upload.name == NAMELESS:
         raise ValidationError(
             _("Een van de bijlagen had geen bestandsnaam. Wij hebben haar niet bewaard: kies het bestand opnieuw."),
             code="file_nameless",
         )
-    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:MAX_SHORT]
+    name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    name = shortened_name(name, extension)
     if extension not in ALLOWED_TYPES:
         raise ValidationError(
             _("Het bestand '%(name)s' heeft een soort die wij niet aannemen. Toegestaan: %(allowed)s."),
