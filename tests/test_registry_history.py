@@ -224,6 +224,25 @@ def test_registry_pages_show_the_portfolio_history(admin):
         assert '<td class="utrecht-table__cell">Financiën en Economie</td>' in html, page
 
 
+def test_appointing_with_another_portfolio_on_the_registry_page(admin, organisation):
+    position = Position.objects.get(organisation=organisation, code="weth-sport")
+    johan = Appointment.objects.get(position=position, end_date=None)
+    johan.end_date = datetime.date(2026, 6, 30)
+    johan.save()
+    noor = Person.objects.create(organisation=organisation, name="Noor de Vries")
+
+    response = admin.post(
+        f"/beheer/functies/{position.pk}/benoemen/",
+        {"person": noor.pk, "start_date": "2026-07-01", "end_date": "", "portfolio": "Sport, Recreatie"},
+    )
+
+    assert response.status_code == 302
+    assert Appointment.objects.get(person=noor).held_title == "Wethouder Sport, Recreatie"
+    html = admin.get(f"/beheer/functies/{position.pk}/").content.decode()
+    assert '<td class="utrecht-table__cell">Sport, Recreatie</td>' in html  # Noor's
+    assert '<td class="utrecht-table__cell">Sport, Cultuur</td>' in html  # Johan's: the position's own
+
+
 # Logins from the gebruikersnaam column --------------------------------------------------------------
 
 

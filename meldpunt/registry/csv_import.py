@@ -167,7 +167,7 @@ HEADER_ALIASES = {
     "emailadres": "email",
     "login": "gebruikersnaam",
 }
-# The columns that say something about the position itself; on every row of one position they agree.
+# The columns of position fields, to name what differs between two rows of one position.
 FIELD_COLUMNS = {"title": "functie", "category": "categorie", "unit": "afdeling"}
 
 # Gemeente Voorbeeldstad with its history (every name is made up): two successive
