@@ -305,6 +305,9 @@ REPORT_SUBMISSIONS_GLOBAL_PER_HOUR = env.get_int("REPORT_SUBMISSIONS_GLOBAL_PER_
 # Failed staff logins (wrong password or code) per client and per username.
 LOGIN_FAILURES_ALLOWED = env.get_int("LOGIN_FAILURES_ALLOWED", 10, minimum=1)
 LOGIN_FAILURES_WINDOW = env.get_int("LOGIN_FAILURES_WINDOW", 15 * 60, minimum=1)
+# Failures on one username from all clients together: more than one client may
+# make, so that a single client cannot lock a staff member out.
+LOGIN_FAILURES_PER_USERNAME = env.get_int("LOGIN_FAILURES_PER_USERNAME", 5 * LOGIN_FAILURES_ALLOWED, minimum=1)
 
 # Attachments.
 ATTACHMENT_MAX_BYTES = env.get_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024

@@ -1,6 +1,6 @@
 """Rate limits: receipt-code attempts and report submissions (per client and
 for the whole installation), and failed staff logins (per client and per
-username).
+username; a username's allowance is larger than one client's).
 
 Every limit is "at most N in any period of W seconds", kept as a sliding
 window in the shared cache (``Window``): nothing resets on the minute, so a
@@ -133,10 +133,12 @@ def report_submission_refused_until(request) -> datetime.datetime | None:
 
 
 def _login_windows(request, username: str) -> list[Window]:
-    allowed, seconds = settings.LOGIN_FAILURES_ALLOWED, settings.LOGIN_FAILURES_WINDOW
+    # A username allows more failures than one client may make, so that one
+    # client cannot lock a staff member out; many clients together still can't guess.
+    seconds = settings.LOGIN_FAILURES_WINDOW
     return [
-        Window(f"login-failures:client:{_client_token(request)}", allowed, seconds),
-        Window(f"login-failures:user:{_subject_token(username)}", allowed, seconds),
+        Window(f"login-failures:client:{_client_token(request)}", settings.LOGIN_FAILURES_ALLOWED, seconds),
+        Window(f"login-failures:user:{_subject_token(username)}", settings.LOGIN_FAILURES_PER_USERNAME, seconds),
     ]
 
 

@@ -85,6 +85,9 @@ def test_password_guessing_is_stopped_per_client_and_per_username(client, organi
 
     cache.clear()
     settings.LOGIN_FAILURES_ALLOWED = 3
+    # The username's own limit, here as small as the client's (by default five times
+    # larger, tests/test_attack_bruteforce.py), to show spread-out guessing stopped.
+    settings.LOGIN_FAILURES_PER_USERNAME = 3
     for _ in range(3):
         client.post(LOGIN, {"username": "behandelaar1", "password": "raden", "otp_token": "000000"})
     right = {"username": "behandelaar1", "password": DEMO_PASSWORD, "otp_token": current_code("behandelaar1")}
