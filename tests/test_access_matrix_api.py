@@ -13,45 +13,16 @@ staff operations are "not logged in" (401). A case you may not see is 404
 with the same body as a case that does not exist.
 """
 
-import datetime
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from meldpunt.accounts.models import StaffAccount
 from meldpunt.api.tokens import create_token
 from meldpunt.cases.actions import FileInput
 from meldpunt.cases.models import Message
-from meldpunt.organisations.models import Organisation
-from meldpunt.protocol.versions import install_defaults
-from meldpunt.registry.models import Appointment, Category, Person, Position
 from tests.factories import report_about
+from tests.test_access_matrix import ROLES, USERNAMES, another_organisation, staff_login, url_names
 
-ROLES = [
-    "reporter",
-    "handler",
-    "vertrouwenspersoon",
-    "burgemeester",
-    "secretaris",
-    "accused",
-    "colleague",
-    "beheerder",
-    "other_org",
-    "anonymous",
-]
-USERNAMES = {
-    "handler": "behandelaar1",
-    "vertrouwenspersoon": "vertrouwenspersoon",
-    "burgemeester": "burgemeester",
-    "secretaris": "secretaris",
-    "accused": "wethouder",
-    "colleague": "api-collega",
-    "beheerder": "beheerder",
-    "other_org": "api-anderstad",
-}
 OK, CREATED, UNAUTHENTICATED, NOT_FOUND = 200, 201, 401, 404
 LISTED, UNLISTED = "listed", "unlisted"
 SCHEMA_URL = "/api/v1/openapi.json"
@@ -96,15 +67,6 @@ MESSAGES_BY = {
 }
 
 
-def url_names(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from url_names(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
-
-
 def api_operations() -> dict[str, dict]:
     """ "METHOD /path" -> operation, from the schema the app serves."""
     schema = Client().get(SCHEMA_URL).json()
@@ -134,28 +96,12 @@ def test_every_api_operation_has_an_entry():
     assert all(set(answers) == set(ROLES) for answers in API_MATRIX.values())
 
 
-def _staff_login(person: Person, username: str) -> None:
-    user = get_user_model().objects.create_user(username, password="x" * 20)
-    StaffAccount.objects.create(user=user, person=person)
-    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-
-
-def _outsider() -> None:
-    """A handler of Gemeente Anderstad (the strongest outsider)."""
-    other = Organisation.objects.create(slug="api-anderstad", name="Gemeente Anderstad")
-    install_defaults(other)
-    outsider = Person.objects.create(organisation=other, name="Olga Anders")
-    position = Position.objects.create(organisation=other, code="int", title="int", category=Category.BEHANDELAAR)
-    Appointment.objects.create(position=position, person=outsider, start_date=datetime.date(2020, 1, 1))
-    _staff_login(outsider, USERNAMES["other_org"])
-
-
 @pytest.fixture
 def world(organisation, person):
     attachment = FileInput(name="verslag.txt", content_type="text/plain", data=ATTACHMENT_BYTES)
     case, code = report_about(organisation, person("Henk Bosman"), files=[attachment])
-    _staff_login(person("Fatima El Amrani"), USERNAMES["colleague"])
-    _outsider()
+    staff_login(person("Fatima El Amrani"), USERNAMES["colleague"])
+    another_organisation()
     return case, code, case.attachments.get()
 
 

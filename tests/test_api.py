@@ -133,6 +133,15 @@ def test_a_json_body_instead_of_the_form_fields_is_refused_not_a_500(organisatio
 
 
 @pytest.mark.django_db
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_a_body_over_the_request_limit_is_refused_naming_the_limit_not_a_500(organisation):
+    response = Client().post(f"{ORG}/meldingen", report(description="te lang " * 200))
+    assert response.status_code == 400
+    assert "Het formulier was te groot" in field_errors(response)[""]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 @override_settings(REPORT_SUBMISSIONS_PER_CLIENT=2)
 def test_submissions_are_rate_limited_as_on_the_web(organisation):
     client = Client()

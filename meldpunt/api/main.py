@@ -30,6 +30,7 @@ api = MeldpuntAPI(
 )
 api.add_router("", reporter.router)
 api.add_router("", staff.router)
+api.add_exception_handler(reporter.InboxClosed, reporter.inbox_closed)
 
 
 def problem_responses(schema: dict) -> dict:

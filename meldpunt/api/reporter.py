@@ -93,17 +93,22 @@ def inbox_login(request, org: str, payload: InboxLogin):
     return Status(201, {"token": store.session_key, "idle_seconds": session.REPORTER_IDLE_SECONDS})
 
 
+class InboxClosed(Exception):
+    """The inbox token opens no inbox of this organisation (any more): answered as 401."""
+
+
 def _inbox_case(request, org: str):
-    """The case whose inbox the caller's session holds open for this organisation, or None."""
+    """The case whose inbox the caller's session holds open for this organisation."""
     organisation = _organisation(org)
     store = request.auth
     case = session.case_in(store, organisation)
-    if case is not None:
-        store.save()
+    if case is None:
+        raise InboxClosed
+    store.save()
     return case
 
 
-def _session_ended():
+def inbox_closed(request, exc):
     return problems.problem(
         problems.UNAUTHENTICATED,
         _("Het postvak is gesloten. Open het opnieuw met uw ontvangstcode."),
@@ -119,8 +124,6 @@ def _session_ended():
 )
 def inbox(request, org: str):
     case = _inbox_case(request, org)
-    if case is None:
-        return _session_ended()
     thread = list(case.messages.prefetch_related("attachments"))
     return {
         "state": case.state,
@@ -143,8 +146,6 @@ def inbox(request, org: str):
 )
 def reply(request, org: str):
     case = _inbox_case(request, org)
-    if case is None:
-        return _session_ended()
     form = MessageForm(request.POST, request.FILES)
     if not form.is_valid():
         return problems.invalid(problems.field_errors(form))
@@ -167,8 +168,6 @@ def reply(request, org: str):
 )
 def withdraw(request, org: str):
     case = _inbox_case(request, org)
-    if case is None:
-        return _session_ended()
     try:
         actions.withdraw(case)
     except TransitionNotAllowed:
@@ -187,8 +186,6 @@ def withdraw(request, org: str):
 )
 def inbox_attachment(request, org: str, attachment_id: str):
     case = _inbox_case(request, org)
-    if case is None:
-        return _session_ended()
     found = case.attachments.filter(public_id=parse_uuid(attachment_id)).first()
     if found is None:
         return problems.not_found()
