@@ -38,6 +38,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from meldpunt.accounts.models import StaffAccount
+from meldpunt.api.models import ApiToken
+from meldpunt.api.tokens import create_token
 from meldpunt.cases.actions import FileInput
 from meldpunt.cases.models import Case
 from meldpunt.notifications.models import Notification
@@ -140,6 +142,14 @@ class Probe:
     data: Callable[[World], dict] | None = None
     marker: Callable[[World], str | bytes] = lambda w: w.ref
     state: Callable[[World, Client], object] | None = None
+
+
+def burgemeester_token(w) -> ApiToken:
+    """The burgemeester's API token (made on first use within the probe's savepoint)."""
+    token = ApiToken.objects.filter(user__username="burgemeester").first()
+    if token is None:
+        token, _plain = create_token(get_user_model().objects.get(username="burgemeester"), "matrix", 30)
+    return ApiToken.objects.get(pk=token.pk)
 
 
 def case_state(w, _client):
@@ -328,6 +338,24 @@ MATRIX: dict[str, list[Probe]] = {
         ),
     ],
     "accounts:account": [Probe(lambda w: "/account/", expect(staff=PAGE))],
+    # Personal API tokens: everyone makes their own; revoking another's token is "not found".
+    "accounts:api_token_create": [
+        Probe(
+            lambda w: "/account/api-tokens/nieuw/",
+            expect(staff=done(201)),
+            method="POST",
+            data=lambda w: {"name": "matrix", "days": "30"},
+            state=lambda w, _c: ApiToken.objects.count(),
+        ),
+    ],
+    "accounts:api_token_revoke": [
+        Probe(
+            lambda w: f"/account/api-tokens/{burgemeester_token(w).pk}/intrekken/",
+            expect(staff=NOT_FOUND, burgemeester=done()),
+            method="POST",
+            state=lambda w, _c: burgemeester_token(w).revoked_at is not None,
+        ),
+    ],
     # Without a password step just before, there is no passkey to confirm.
     "accounts:passkey_confirm": [
         Probe(lambda w: "/account/inloggen/passkey/bevestigen/", expect(reporter=LOGIN, anonymous=LOGIN, staff=LOGIN)),
@@ -601,8 +629,6 @@ NOT_CASE_DATA = {
     "accounts:login": "public login form (tests/test_staff_login.py)",
     "accounts:passkey_login": "public passkey login (tests/test_passkeys.py)",
     "accounts:passkey_jsi18n": "static texts for the passkey script",
-    "accounts:api_token_create": "makes a token for the caller's own account (tests/test_api.py)",
-    "accounts:api_token_revoke": "revokes one of the caller's own tokens (tests/test_api.py)",
     "api_reference": "the API reference page, rendered from the schema",
     "api:api-root": "the API's root; no data",
     "api:openapi-json": "the OpenAPI schema",

@@ -359,6 +359,16 @@ def test_without_a_token_the_staff_endpoints_say_not_logged_in(organisation):
     assert response.json()["type"].endswith("niet-ingelogd")
 
 
+@pytest.mark.django_db
+def test_a_staff_browser_session_opens_nothing_in_the_api(organisation, person):
+    """No cookie authority, so a cross-site request from a logged-in browser can do nothing."""
+    case, _code = report_about(organisation, person("Henk Bosman"))
+    browser = verified_client("behandelaar1")
+    assert browser.get(f"{API}/zaken/{case.reference}").status_code == 401
+    assert browser.post(f"{API}/zaken/{case.reference}/berichten", {"body": "Vervalst."}).status_code == 401
+    assert not Message.objects.filter(author="behandelaar").exists()
+
+
 # Language of errors ----------------------------------------------------------------------------------
 
 

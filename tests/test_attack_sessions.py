@@ -47,9 +47,16 @@ PUBLIC_URLS = {
     "accounts:login": "/account/inloggen/",
     "accounts:passkey_login": "/account/inloggen/passkey/",
     "accounts:passkey_jsi18n": "/account/passkeys/teksten.js",
+    "api_reference": "/api/",
 }
 # Patterns whose POST is not checked by Django's CSRF middleware, with the reason.
-CSRF_CHECKED_ELSEWHERE = {}
+CSRF_CHECKED_ELSEWHERE = {
+    # The JSON API authenticates by Authorization header only, never by cookie, so a
+    # cross-site request carries no authority (tests/test_api.py: a staff session opens nothing).
+    name: "bearer-token API, no cookie authority"
+    for name in url_names()
+    if name.startswith("api:")
+}
 SESSION_COOKIE = "sessionid"
 
 
