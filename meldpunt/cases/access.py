@@ -80,8 +80,17 @@ def may_handle(staff: StaffAccount) -> bool:
     return staff.is_handler
 
 
+def could_be_reference(reference: str) -> bool:
+    """Whether a case number from a URL can be looked up at all: one with a NUL
+    character (which PostgreSQL refuses to compare, a server error) or longer
+    than any case number is simply no case."""
+    return "\x00" not in reference and len(reference) <= Case._meta.get_field("reference").max_length
+
+
 def access_case(staff: StaffAccount, reference: str) -> Case:
     """The case for reading, or 404."""
+    if not could_be_reference(reference):
+        raise Http404
     try:
         return cases_visible_to(staff).get(reference=reference)
     except Case.DoesNotExist:
