@@ -42,6 +42,8 @@ def today() -> datetime.date:
 
 def lines(text: str) -> tuple[str, ...]:
     """The non-empty lines of a one-per-line field (aliases, addresses, handles)."""
+    if not text:
+        return ()
     return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
 
 

@@ -21,6 +21,11 @@ The parts:
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+# A person's keys are computed once per distinct name per process: building an
+# organisation's directory again (every search and submission) reuses them.
+NAME_CACHE = 100_000
 
 # Words that make up a tussenvoegsel, as written after folding (lower case, no accents).
 TUSSENVOEGSEL_WORDS = frozenset(
@@ -159,7 +164,8 @@ class PersonName:
     achternaam: str = ""
     aliases: tuple[str, ...] = field(default_factory=tuple)
 
-    def variants(self) -> list[NameParts]:
+    @lru_cache(maxsize=NAME_CACHE)  # noqa: B019  (frozen and hashable: the value is the key)
+    def variants(self) -> tuple[NameParts, ...]:
         """The ways this person's name can be parsed: the display name, the
         official parts, and every alias."""
         found = [parse(self.name)]
@@ -175,14 +181,16 @@ class PersonName:
                 )
             )
         found.extend(parse(alias) for alias in self.aliases if alias.strip())
-        return found
+        return tuple(found)
 
-    def first_name_keys(self) -> set[str]:
+    @lru_cache(maxsize=NAME_CACHE)  # noqa: B019
+    def first_name_keys(self) -> frozenset[str]:
         names = {key(n) for parts in self.variants() for n in parts.first_names}
         names |= {key(n) for n in (self.roepnaam, *self.voornamen.split()) if n}
-        return {n for n in names if n}
+        return frozenset(n for n in names if n)
 
-    def initials(self) -> set[tuple[str, ...]]:
+    @lru_cache(maxsize=NAME_CACHE)  # noqa: B019
+    def initials(self) -> frozenset[tuple[str, ...]]:
         found = {parts.all_initials for parts in self.variants() if parts.all_initials}
         if self.voornamen:
             found.add(tuple(fold(n)[:1] for n in self.voornamen.split()))
@@ -190,10 +198,11 @@ class PersonName:
             letters = _initials_of(self.voorletters.replace(" ", ""))
             if letters:
                 found.add(letters)
-        return found
+        return frozenset(found)
 
-    def surname_keys(self) -> set[str]:
-        return {k for parts in self.variants() for k in parts.surname_keys}
+    @lru_cache(maxsize=NAME_CACHE)  # noqa: B019
+    def surname_keys(self) -> frozenset[str]:
+        return frozenset(k for parts in self.variants() for k in parts.surname_keys)
 
 
 def initials_agree(written: tuple[str, ...], known: set[tuple[str, ...]]) -> bool:

@@ -35,6 +35,7 @@ storing links with how they were made is the next step of pattern detection
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -97,8 +98,13 @@ class Term:
     def covers(self, first: datetime.date, last: datetime.date) -> bool:
         return self.start <= last and (self.end is None or self.end >= first)
 
-    def words(self) -> list[str]:
-        return key(" ".join([self.title, self.portfolio, self.unit])).split()
+    def words(self) -> tuple[str, ...]:
+        return _words(self.title, self.portfolio, self.unit)
+
+
+@lru_cache(maxsize=10_000)
+def _words(title: str, portfolio: str, unit: str) -> tuple[str, ...]:
+    return tuple(key(" ".join([title, portfolio, unit])).split())
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,15 @@ class Directory:
                 for address in (*term.emails, *term.handles):
                     self.office_addresses.setdefault(_address_key(address), []).append((person.id, term))
         self.surnames = list(self.by_surname)
+        # Per category of position: who ever held one, and the words of those positions
+        # (a role query reads these instead of every appointment).
+        self.by_category: dict[str, list[Known]] = {}
+        self.vocabulary: dict[str, set[str]] = {}
+        for person in people:
+            for category in dict.fromkeys(term.category for term in person.terms):
+                self.by_category.setdefault(category, []).append(person)
+            for term in person.terms:
+                self.vocabulary.setdefault(term.category, set()).update(_words(term.title, term.portfolio, term.unit))
 
 
 def _address_key(address: str) -> str:
@@ -209,13 +224,7 @@ def _read(text: str, directory: Directory) -> _Query:
     if role is None:
         return _Query(text, addresses, None, False, [], " ".join(rest.split()))
     # After the role: words that fit a position of that category are role words; the rest is a name.
-    vocabulary = {
-        word
-        for person in directory.people.values()
-        for term in person.terms
-        if term.category == role
-        for word in term.words()
-    }
+    vocabulary = directory.vocabulary.get(role, set())
     role_words, name_tokens = [], []
     for index, token in enumerate(tokens):
         word = key(token)
@@ -320,12 +329,15 @@ def resolve(directory: Directory, text: str, period: tuple[datetime.date, dateti
 
     # The role at the date.
     if query.role:
-        for person in directory.people.values():
+        matched = set()
+        for person in directory.by_category.get(query.role, ()):
             terms = _role_terms(person, query, first, last, dated, today)
             if terms:
                 note(person.id, role=True, term=terms[0])
-            elif person.id in evidence:
-                evidence[person.id]["role"] = False
+                matched.add(person.id)
+        for person_id, facts in evidence.items():
+            if person_id not in matched:
+                facts["role"] = False
 
     candidates = [_weigh(directory, person, facts, query, first, last, today) for person, facts in evidence.items()]
     candidates = [c for c in candidates if c is not None]
