@@ -24,6 +24,8 @@ from meldpunt.dates import long_date, long_datetime
 from meldpunt.notifications import service as notification_service
 from meldpunt.notifications.models import CaseAttention
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
+from meldpunt.protocol.snapshot import registry_view
+from meldpunt.protocol.versions import current_version
 
 REPORTER = "melder"
 
@@ -188,6 +190,8 @@ def submit_report(
                 Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
                 if case.acknowledged_at:
                     _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
+                # What routing reads (the registry, the protocol in force) is read here too.
+                registry, version = registry_view(organisation), current_version(organisation)
                 # The serial tail: number, audit event, routing (which writes its
                 # own audit event and the case's recipients) and the notifications
                 # to those recipients, then commit.
@@ -203,7 +207,7 @@ def submit_report(
                     subjects=len(subjects),
                     attachments=len(attachments),
                 )
-                route_case(case, trigger="submitted", actor=actor)
+                route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
                 notification_service.case_submitted(case)
             return case, code
         except IntegrityError as error:

@@ -103,10 +103,11 @@ def end_view(submission: Submission | None) -> None:
 
 
 def erase_expired_views() -> None:
-    """Ended views lose their sealed code even if nobody looks again (run on every submission)."""
-    Submission.objects.filter(receipt_until__lte=timezone.now(), sealed_receipt__isnull=False).update(
-        sealed_receipt=None
-    )
+    """Ended views lose their sealed code even if nobody looks again (run on every submission).
+    Looked for first: mostly there is none, and a read does not wait for SQLite's one writer."""
+    ended = Submission.objects.filter(receipt_until__lte=timezone.now(), sealed_receipt__isnull=False)
+    if ended.exists():
+        ended.update(sealed_receipt=None)
 
 
 def remember_in_browser(response, organisation, token: str) -> None:

@@ -63,7 +63,9 @@ def notify(person_id: int, organisation, case, kind: str, reason: str, *, office
     return notification
 
 
-def notify_office(organisation, case, kind: str, reason: str, *, any_kind: bool = False) -> Notification | None:
+def notify_office(
+    organisation, case, kind: str, reason: str, *, any_kind: bool = False, may_hear: bool | None = None
+) -> Notification | None:
     """Queue an e-mail to the integrity office's own address
     (``Organisation.integrity_office_email``), beside the handlers' own
     notifications; None when the organisation has none, or when a handler
@@ -71,8 +73,10 @@ def notify_office(organisation, case, kind: str, reason: str, *, any_kind: bool 
     it never hears of a case that names one of them). An office e-mail about
     the case of the same kind (``any_kind``: of any kind) that is not sent
     yet covers this one: the office gets one e-mail per event, not one per
-    handler."""
-    if not organisation.integrity_office_email or not office_may_hear(case):
+    handler. ``may_hear``: ``office_may_hear(case)``, when the caller knows it already."""
+    if not organisation.integrity_office_email:
+        return None
+    if not (office_may_hear(case) if may_hear is None else may_hear):
         return None
     pending = Notification.objects.filter(case=case, to_office=True, emailed_at__isnull=True)
     if not any_kind:
@@ -147,15 +151,26 @@ def recipients_without_address(organisation) -> list[tuple[str, list[str]]]:
     return [(person.name, holders[person.pk]) for person in missing]
 
 
-def handlers_who_may_open(case) -> list[Person]:
-    """The integrity office's handlers today who may open ``case`` (not named
-    in it, not conflicted, not excluded by a rule)."""
-    from meldpunt.cases.access import may_open
+def _handlers_today(organisation_id) -> list[Person]:
     from meldpunt.registry.models import Appointment, Category, today
 
     held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.BEHANDELAAR)
-    handlers = Person.objects.filter(organisation_id=case.organisation_id, appointments__in=held).distinct()
-    return [person for person in handlers.order_by("pk") if may_open(person, case)]
+    return list(Person.objects.filter(organisation_id=organisation_id, appointments__in=held).distinct().order_by("pk"))
+
+
+def handlers_who_may_open(case) -> list[Person]:
+    """The integrity office's handlers today who may open ``case`` (not named
+    in it, not conflicted, not excluded by a rule)."""
+    return _office_handlers(case)[0]
+
+
+def _office_handlers(case) -> tuple[list[Person], bool]:
+    """``handlers_who_may_open(case)``, and ``office_may_hear(case)``: every handler today may."""
+    from meldpunt.cases.access import people_who_may_open
+
+    handlers = _handlers_today(case.organisation_id)
+    allowed = people_who_may_open(handlers, case)
+    return [person for person in handlers if person.pk in allowed], allowed >= {person.pk for person in handlers}
 
 
 def case_submitted(case) -> list[Notification]:
@@ -164,11 +179,14 @@ def case_submitted(case) -> list[Notification]:
     twice). Called by ``submit_report`` in its transaction, after routing."""
     told = set(Notification.objects.filter(case=case).values_list("person_id", flat=True))
     reason = _("Integriteitsbureau: elke nieuwe zaak gaat naar het integriteitsbureau.")
+    handlers, may_hear = _office_handlers(case)
     # When the protocol itself went to the integrity office, the office's address has its e-mail already.
-    office = notify_office(case.organisation, case, Notification.Kind.NEW_CASE, reason, any_kind=True)
+    office = notify_office(
+        case.organisation, case, Notification.Kind.NEW_CASE, reason, any_kind=True, may_hear=may_hear
+    )
     return [
         notify(person.pk, case.organisation, case, Notification.Kind.NEW_CASE, reason, office_copy=office is not None)
-        for person in handlers_who_may_open(case)
+        for person in handlers
         if person.pk not in told
     ]
 
@@ -189,10 +207,11 @@ def reporter_activity(case, kind: str) -> list[Notification]:
         CaseAttention.Kind.WITHDRAWN: (Notification.Kind.WITHDRAWN, _("De melder heeft de melding ingetrokken.")),
     }[kind]
     CaseAttention.objects.update_or_create(case=case, defaults={"kind": kind, "since": timezone.now()})
-    office = notify_office(case.organisation, case, notification_kind, reason)
+    handlers, may_hear = _office_handlers(case)
+    office = notify_office(case.organisation, case, notification_kind, reason, may_hear=may_hear)
     return [
         notify(person.pk, case.organisation, case, notification_kind, reason, office_copy=office is not None)
-        for person in handlers_who_may_open(case)
+        for person in handlers
     ]
 
 
@@ -284,12 +303,7 @@ def digest_text(organisation, notifications: list[Notification]) -> tuple[str, s
 def office_may_hear(case) -> bool:
     """Whether the integrity office's shared address may hear of ``case``:
     every handler today may open it."""
-    from meldpunt.cases.access import may_open
-    from meldpunt.registry.models import Appointment, Category, today
-
-    held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.BEHANDELAAR)
-    handlers = Person.objects.filter(organisation_id=case.organisation_id, appointments__in=held).distinct()
-    return all(may_open(person, case) for person in handlers)
+    return _office_handlers(case)[1]
 
 
 def still_allowed(notification: Notification) -> bool:

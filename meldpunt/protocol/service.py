@@ -122,15 +122,18 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
 
     # Access follows the decision: whoever it no longer names (excluded, or
     # no longer in the position) is out, new recipients are in.
+    # (A new case has no rows yet: nothing to take away.)
     now = timezone.now()
-    CaseRecipient.objects.filter(case=case).exclude(person_id__in=wanted).delete()
+    if current:
+        CaseRecipient.objects.filter(case=case).exclude(person_id__in=wanted).delete()
     for person, position in wanted.items():
         if person in current and current[person] != position:
             CaseRecipient.objects.filter(case=case, person_id=person).update(position_id=position)
     CaseRecipient.objects.bulk_create(
         [CaseRecipient(case=case, person_id=p, position_id=wanted[p], since=now) for p in wanted if p not in current]
     )
-    RuleExclusion.objects.filter(case=case).exclude(person_id__in=decision.rule_exclusions).delete()
+    if excluded_now:
+        RuleExclusion.objects.filter(case=case).exclude(person_id__in=decision.rule_exclusions).delete()
     RuleExclusion.objects.bulk_create(
         [RuleExclusion(case=case, person_id=p) for p in decision.rule_exclusions - excluded_now]
     )

@@ -43,7 +43,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
     for alias, db_settings in settings.DATABASES.items():
         test = db_settings.setdefault("TEST", {})
-        if db_settings["ENGINE"] == "django.db.backends.sqlite3":
+        if db_settings["ENGINE"] in ("django.db.backends.sqlite3", "meldpunt.sqlite_writers"):
             test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test-{alias}.sqlite3")
         else:
             test["NAME"] = f"{test.get('NAME') or 'test_' + db_settings['NAME']}_browser_{os.getpid()}"

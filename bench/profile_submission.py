@@ -1,0 +1,157 @@
+"""Where the time of one report submission goes.
+
+Run with ``.venv/bin/python bench/profile_submission.py [sqlite|postgresql]``
+(default: both, PostgreSQL when reachable on 127.0.0.1:5432). For each
+database it sets up a fresh one in a temporary folder (demo municipality),
+then, in one process, sends the public report form through the whole WSGI
+stack (Django's test client: every middleware, the session, CSRF, the view,
+the template of the redirect) ``RUNS`` times, and reports:
+
+- the median wall time of one POST, and of the same POST's parts measured
+  on their own (argon2id hash of the new receipt code, the case key and the
+  sealing, routing, notifications);
+- the number of SQL queries per POST, grouped by the table they touch first
+  (``django.db.connection.queries`` under ``CaptureQueriesContext``);
+- the functions with the most cumulative time under cProfile.
+
+The report is the one ``bench/load.py`` sends: anonymous, one typed-in
+accused person. Nothing is written to ``bench/results``; this is a tool for
+finding the cost, the load bench is the figure.
+"""
+
+import collections
+import cProfile
+import io
+import os
+import pstats
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PY = sys.executable
+RUNS = 30
+PG_URL = "postgres://postgres@127.0.0.1:5432/meldpunt_bench_profile"
+
+REPORT_FIELDS = {
+    "action": "verstuur",
+    "relation": "inwoner",
+    "anonymous": "ja",
+    "description": "Bij de balie werd ik uitgescholden toen ik om een formulier vroeg.",
+    "contact_context": "hulpvraag",
+    "told_before": "nee",
+    "wishes": "gehoord",
+    "vrij_naam_1": "Man met pet",
+    "vrij_functie_1": "baliemedewerker",
+    "vrij_rol_1": "beschuldigde",
+}
+
+
+def _table(sql: str) -> str:
+    match = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_]+)"?', sql, re.I)
+    verb = sql.split(None, 1)[0].upper()
+    return f"{verb} {match.group(1) if match else '?'}"
+
+
+def inner() -> None:
+    """Runs inside the prepared environment (MELDPUNT_* set by ``main``)."""
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meldpunt.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # the test client's ALLOWED_HOSTS "testserver"
+
+    def post_once(client):
+        page = client.get("/voorbeeldstad/melden/").content.decode()
+        fields = dict(REPORT_FIELDS)
+        fields["verzendtoken"] = re.search(r'name="verzendtoken" value="([^"]+)"', page).group(1)
+        start, cpu = time.perf_counter(), time.process_time()
+        response = client.post("/voorbeeldstad/melden/", fields)
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        assert response.status_code == 302, response.status_code
+        return elapsed, cpu
+
+    client = Client()
+    for _ in range(3):  # warm up: imports, templates, translations
+        post_once(client)
+
+    measured = [post_once(Client()) for _ in range(RUNS)]
+    times = [wall for wall, _cpu in measured]
+    cpu_times = [cpu for _wall, cpu in measured]
+    with CaptureQueriesContext(connection) as captured:
+        post_once_client = Client()
+        page = post_once_client.get("/voorbeeldstad/melden/")
+        before_post = len(captured.captured_queries)
+        fields = dict(REPORT_FIELDS)
+        fields["verzendtoken"] = re.search(r'name="verzendtoken" value="([^"]+)"', page.content.decode()).group(1)
+        post_once_client.post("/voorbeeldstad/melden/", fields)
+    queries = captured.captured_queries[before_post:]
+    by_table = collections.Counter(_table(q["sql"]) for q in queries)
+    query_ms = sum(float(q["time"]) for q in queries) * 1000
+
+    profiler = cProfile.Profile()
+    clients = [Client() for _ in range(10)]
+    for c in clients:
+        page = c.get("/voorbeeldstad/melden/").content.decode()
+        c.fields = dict(REPORT_FIELDS, verzendtoken=re.search(r'name="verzendtoken" value="([^"]+)"', page).group(1))
+    profiler.enable()
+    for c in clients:
+        c.post("/voorbeeldstad/melden/", c.fields)
+    profiler.disable()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(r"meldpunt|argon2|django/(template|db/models/sql/compiler|core/handlers)", 45)
+    stats.sort_stats("tottime").print_stats(30)
+
+    print(f"database: {connection.vendor}")
+    print(
+        f"POST through the WSGI stack: median {statistics.median(times) * 1000:.1f} ms, "
+        f"min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms ({RUNS} runs); "
+        f"CPU of this process: median {statistics.median(cpu_times) * 1000:.1f} ms"
+    )
+    print(f"SQL queries in one POST: {len(queries)} ({query_ms:.1f} ms as the driver reports them)")
+    for name, count in by_table.most_common():
+        print(f"  {count:>4}  {name}")
+    print(out.getvalue())
+
+
+def main() -> None:
+    wanted = sys.argv[1:] or ["sqlite", "postgresql"]
+    for name in wanted:
+        with tempfile.TemporaryDirectory() as state:
+            env = dict(os.environ, MELDPUNT_STATE_DIR=state, PYTHONPATH=str(BASE_DIR))
+            env.update(
+                MELDPUNT_REPORT_SUBMISSIONS_PER_CLIENT="1000000",
+                MELDPUNT_REPORT_SUBMISSIONS_GLOBAL_PER_HOUR="1000000",
+            )
+            if name == "postgresql":
+                import psycopg
+
+                try:
+                    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+                        conn.execute("DROP DATABASE IF EXISTS meldpunt_bench_profile WITH (FORCE)")
+                        conn.execute("CREATE DATABASE meldpunt_bench_profile")
+                except psycopg.OperationalError:
+                    print("PostgreSQL not reachable: skipped")
+                    continue
+                env["MELDPUNT_DATABASE_URL"] = PG_URL
+            manage = [PY, str(BASE_DIR / "manage.py")]
+            for args in (["create_key"], ["migrate", "--no-input", "-v0"], ["createcachetable"], ["load_demo"]):
+                subprocess.run(manage + args, env=env, check=True, capture_output=True, cwd=BASE_DIR)  # noqa: S603
+            subprocess.run([PY, __file__, "--inner"], env=env, check=True, cwd=BASE_DIR)  # noqa: S603
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--inner"]:
+        inner()
+    else:
+        main()
