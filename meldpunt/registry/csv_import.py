@@ -950,11 +950,12 @@ def _write_positions(organisation, planner: _Planner, summary: Summary) -> dict[
 
 
 def _write_people(organisation, planner: _Planner, summary: Summary) -> dict[object, Person]:
-    people = {}
+    people, new = {}, []
     for key, plan in planner.person_plans.items():
         person = plan.existing
         if person is None:
-            person = Person.objects.create(organisation=organisation, name=plan.name, email=plan.email, **plan.names)
+            person = Person(organisation=organisation, name=plan.name, email=plan.email, **plan.names)
+            new.append(person)
             summary.people_created.append(person.name)
         else:
             changed = {attr: value for attr, value in plan.names.items() if getattr(person, attr) != value}
@@ -966,6 +967,7 @@ def _write_people(organisation, planner: _Planner, summary: Summary) -> dict[obj
                 person.save(update_fields=list(changed))
                 summary.people_updated.append(person.name)
         people[key] = person
+    Person.objects.bulk_create(new)  # sets their ids, for the appointments
     return people
 
 
@@ -977,6 +979,7 @@ def _write_appointments(planner: _Planner, positions, people, summary: Summary):
             _("%(name)s — %(position)s, beëindigd op %(end)s")
             % {"name": appointment.person.name, "position": appointment.position.title, "end": _show_date(end)}
         )
+    new = []
     for plan in planner.appointment_plans:
         position, person = positions[plan.code], people[plan.person_key]
         appointment = plan.existing or Appointment(position=position, person=person, start_date=plan.start)
@@ -992,7 +995,7 @@ def _write_appointments(planner: _Planner, positions, people, summary: Summary):
             "period": _period(plan.start, plan.end),
         }
         if appointment.pk is None:
-            appointment.save()
+            new.append(appointment)
             summary.appointments_created.append(label)
         elif before[1] != appointment.end_date:
             appointment.save(update_fields=["end_date", "portfolio"])
@@ -1000,3 +1003,4 @@ def _write_appointments(planner: _Planner, positions, people, summary: Summary):
         elif before[2] != appointment.portfolio:
             appointment.save(update_fields=["portfolio"])
             summary.portfolios_changed.append(label)
+    Appointment.objects.bulk_create(new)

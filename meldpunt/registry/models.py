@@ -208,9 +208,9 @@ class Appointment(models.Model):
     def held_title(self) -> str:
         """'Wethouder Financiën' when this appointment held another portfolio than the position's."""
         position = self.position
-        return portfolios.held_title(
-            position.title, str(position.get_category_display()), position.portfolio, self.portfolio
-        )
+        # The label stays lazy: it is translated only when the title needs it.
+        label = Category(position.category).label
+        return portfolios.held_title(position.title, label, position.portfolio, self.portfolio)
 
     @staticmethod
     def held_on(day: datetime.date) -> Q:

@@ -17,7 +17,7 @@ def held_portfolio(position_portfolio: str, appointment_portfolio: str) -> str:
     return appointment_portfolio or position_portfolio
 
 
-def held_title(title: str, category_label: str, position_portfolio: str, appointment_portfolio: str) -> str:
+def held_title(title: str, category_label, position_portfolio: str, appointment_portfolio: str) -> str:
     """The office as it was held: the position's title, or, when the appointment
     held a portfolio other than the position's, the category with that
     portfolio ('Wethouder Financiën')."""
