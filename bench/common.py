@@ -7,6 +7,21 @@ from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
+# The report the load bench and the profile send through the public form:
+# anonymous, about one person typed in (not picked from the registry).
+REPORT_FIELDS = {
+    "action": "verstuur",
+    "relation": "inwoner",
+    "anonymous": "ja",
+    "description": "Bij de balie werd ik uitgescholden toen ik om een formulier vroeg.",
+    "contact_context": "hulpvraag",
+    "told_before": "nee",
+    "wishes": "gehoord",
+    "vrij_naam_1": "Man met pet",
+    "vrij_functie_1": "baliemedewerker",
+    "vrij_rol_1": "beschuldigde",
+}
+
 
 def package_version(package: str) -> str | None:
     try:

@@ -56,7 +56,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common import write_results
+from common import REPORT_FIELDS, write_results
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -176,20 +176,6 @@ def _figures(clients: int, results: list[tuple[list[float], int]], wall: float) 
         "p50_ms": statistics.median(times) * 1000,
         "p95_ms": times[int(0.95 * (len(times) - 1))] * 1000,
     }
-
-
-REPORT_FIELDS = {
-    "action": "verstuur",
-    "relation": "inwoner",
-    "anonymous": "ja",
-    "description": "Bij de balie werd ik uitgescholden toen ik om een formulier vroeg.",
-    "contact_context": "hulpvraag",
-    "told_before": "nee",
-    "wishes": "gehoord",
-    "vrij_naam_1": "Man met pet",
-    "vrij_functie_1": "baliemedewerker",
-    "vrij_rol_1": "beschuldigde",
-}
 
 
 def _report_form(opener, base: str, **changes) -> dict:

@@ -32,23 +32,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import REPORT_FIELDS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable
 RUNS = 30
 PG_URL = "postgres://postgres@127.0.0.1:5432/meldpunt_bench_profile"
-
-REPORT_FIELDS = {
-    "action": "verstuur",
-    "relation": "inwoner",
-    "anonymous": "ja",
-    "description": "Bij de balie werd ik uitgescholden toen ik om een formulier vroeg.",
-    "contact_context": "hulpvraag",
-    "told_before": "nee",
-    "wishes": "gehoord",
-    "vrij_naam_1": "Man met pet",
-    "vrij_functie_1": "baliemedewerker",
-    "vrij_rol_1": "beschuldigde",
-}
 
 
 def _table(sql: str) -> str:

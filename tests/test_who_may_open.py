@@ -13,6 +13,7 @@ import datetime
 import pytest
 
 from meldpunt.cases.access import may_open, people_who_may_open
+from meldpunt.cases.actions import submit_report
 from meldpunt.cases.models import Case
 from meldpunt.organisations.models import Organisation
 from meldpunt.protocol.models import RuleExclusion, access_sync
@@ -28,12 +29,11 @@ def test_the_answer_for_many_people_is_may_open_person_by_person(organisation, p
     conflicted, _code = report_about(organisation, person("Erik Peters"))
     Conflict.objects.create(person=person("Daan Schouten"), other=person("Erik Peters"), reason="buren")
     ended, _code = report_about(organisation, person("Fatima El Amrani"))
-    Appointment.objects.filter(person=person("Willem Jacobs")).update(end_date=datetime.date.today() - datetime.timedelta(days=1))
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    Appointment.objects.filter(person=person("Willem Jacobs")).update(end_date=yesterday)
     kept_away, _code = report_about(organisation, person("Pieter de Groot"))
     with access_sync():
         RuleExclusion.objects.create(case=kept_away, person=person("Marieke van Dalen"))
-    from meldpunt.cases.actions import submit_report
-
     submit_report(organisation, ReportInputFactory())  # nobody named
 
     other = Organisation.objects.create(slug="elders", name="Gemeente Elders", integrity_office_name="Bureau")
