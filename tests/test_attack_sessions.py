@@ -3,7 +3,9 @@
 CSRF: every URL pattern Django's resolver knows is sent a POST without a CSRF
 token (``Client(enforce_csrf_checks=True)``), as the role for which that POST
 would work (the access matrix says who), and must answer 403 and change
-nothing. A new pattern without a URL here fails the test, naming it.
+nothing. A new pattern without a URL here fails the test, naming it; a route
+that a cookie does not authenticate (an API token in a header, which another
+site's page cannot send) goes in ``CSRF_CHECKED_ELSEWHERE`` with its reason.
 
 Session fixation: an attacker plants a session cookie in the victim's browser
 before the victim logs in; the key must change at the staff login (password
