@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "meldpunt.cases",
     "meldpunt.protocol",
     "meldpunt.notifications",
+    "meldpunt.escalation",
     "meldpunt.audit",
     "meldpunt.melden",
     "meldpunt.behandelen",

@@ -198,7 +198,7 @@ MATRIX: dict[str, list[Probe]] = {
             lambda w: f"{case_url(w.ref)}status/",
             expect(staff=NOT_FOUND, handler=done()),
             method="POST",
-            data=lambda w: {"state": "in_behandeling"},
+            data=lambda w: {"step": "beoordelen"},
             state=case_state,
         ),
     ],

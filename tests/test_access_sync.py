@@ -14,7 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meldpunt.accounts.models import StaffAccount
-from meldpunt.cases.actions import change_state, withdraw
+from meldpunt.cases.actions import withdraw
 from meldpunt.cases.models import State
 from meldpunt.notifications.models import Notification
 from meldpunt.protocol import service
@@ -24,7 +24,7 @@ from meldpunt.protocol.versions import current_version
 from meldpunt.registry import actions
 from meldpunt.registry.models import Appointment, Person, Position, today
 from tests.conftest import verified_client
-from tests.factories import report_about
+from tests.factories import report_about, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_a_former_burgemeester_loses_finished_cases_and_does_not_get_them_back_o
     """Defect 2: registry changes routed open cases only, and reopening routed nothing."""
     case, _code = report_about(organisation, person("Henk Bosman"))
     if finish == "close":
-        change_state(case, State.AFGESLOTEN, actor="staff:behandelaar1")
+        walk_to(case, State.AFGESLOTEN)
     else:
         withdraw(case)
     mayor = verified_client("burgemeester")
@@ -112,7 +112,7 @@ def test_a_former_burgemeester_loses_finished_cases_and_does_not_get_them_back_o
     assert can_open(verified_client("wethouder"), case) is False  # Henk is the accused himself
     assert Notification.objects.count() == told_before
     if finish == "close":
-        change_state(case, State.IN_BEHANDELING, actor="staff:behandelaar1")
+        walk_to(case, State.BEOORDELING)
         assert case.routing_decisions.first().trigger == "reopened"
         assert not can_open(mayor, case)
         assert can_open(verified_client("secretaris"), case)

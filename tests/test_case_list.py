@@ -13,7 +13,7 @@ from meldpunt.cases.models import Case, Channel, Kind, Message, State
 from meldpunt.cases.worklist import with_deadlines
 from meldpunt.dates import long_date
 from tests.conftest import verified_client
-from tests.factories import ReportInputFactory, report_about
+from tests.factories import ReportInputFactory, report_about, walk_to
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 HOME = "/behandelen/"
@@ -95,9 +95,9 @@ def test_sorting_by_a_deadline_column_keeps_overdue_first(three_cases):
 @pytest.mark.django_db
 def test_filters_by_state_kind_channel_and_overdue(three_cases):
     late, fresh, answered = three_cases
-    actions.change_state(fresh, State.IN_BEHANDELING, actor="staff:behandelaar1")
+    walk_to(fresh, State.BEOORDELING)
     client = verified_client("behandelaar1")
-    assert rows(client.get(HOME, {"status": "in_behandeling"}).content.decode()) == [fresh.reference]
+    assert rows(client.get(HOME, {"status": "beoordeling"}).content.decode()) == [fresh.reference]
     assert rows(client.get(HOME, {"soort": "signaal"}).content.decode()) == [answered.reference]
     assert rows(client.get(HOME, {"kanaal": "online"}).content.decode()) == [late.reference, fresh.reference]
     assert rows(client.get(HOME, {"termijn": "verlopen"}).content.decode()) == [late.reference]

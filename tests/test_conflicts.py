@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.audit.log import verify_all
 from meldpunt.audit.models import AuditEvent
-from meldpunt.cases.actions import SubjectInput, change_state, submit_report, withdraw
+from meldpunt.cases.actions import SubjectInput, submit_report, withdraw
 from meldpunt.cases.models import State
 from meldpunt.notifications.models import Notification
 from meldpunt.organisations.models import Organisation
@@ -28,7 +28,7 @@ from meldpunt.protocol.models import CaseRecipient, RoutingDecision
 from meldpunt.registry.actions import add_conflict
 from meldpunt.registry.models import Conflict, Person
 from tests.conftest import verified_client
-from tests.factories import ReportInputFactory, report_about
+from tests.factories import ReportInputFactory, report_about, walk_to
 
 
 @pytest.fixture
@@ -136,11 +136,11 @@ def test_a_case_naming_either_person_as_involved_is_routed_again(organisation, p
 def test_closed_and_withdrawn_cases_lose_the_conflicted_recipient_silently_unrelated_cases_stay(organisation, person):
     henk = person("Henk Bosman")
     closed, _code = report_about(organisation, henk)
-    change_state(closed, State.AFGESLOTEN, actor="staff:behandelaar1")
+    walk_to(closed, State.AFGESLOTEN)
     withdrawn, _code = report_about(organisation, henk)
     withdraw(withdrawn)
     in_progress, _code = report_about(organisation, henk)
-    change_state(in_progress, State.IN_BEHANDELING, actor="staff:behandelaar1")
+    walk_to(in_progress, State.BEOORDELING)
     unrelated, _code = report_about(organisation, person("Pieter de Groot"))
     notifications_before = Notification.objects.count()
 

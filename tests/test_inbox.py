@@ -213,15 +213,17 @@ def test_staff_registers_a_signal(organisation, person):
 def test_state_changes_follow_the_lifecycle(reported):
     case, code = reported
     handler = verified_client("behandelaar1")
-    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "in_behandeling"})
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"step": "beoordelen"})
     case.refresh_from_db()
-    assert case.state == "in_behandeling"
+    assert case.state == "beoordeling"
     # Tried: a state that does not exist and a transition that is not allowed.
-    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "verwijderd"})
-    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "ontvangen"})
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"step": "verwijderen"})
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"step": "bevestigen"})
+    # and a step that is the reporter's, not staff's
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"step": "intrekken"})
     case.refresh_from_db()
-    assert case.state == "in_behandeling"
-    assert "In behandeling" in open_inbox(code).get(INBOX).content.decode()
+    assert case.state == "beoordeling"
+    assert "beoordeelt uw melding" in open_inbox(code).get(INBOX).content.decode()
 
 
 @pytest.mark.django_db
@@ -231,6 +233,6 @@ def test_only_the_reporter_can_withdraw(reported):
     page = handler.get(f"/behandelen/zaak/{case.reference}/").content.decode()
     assert "Status: Ingetrokken" not in page
     # Tried: posting the withdrawal as a handler anyway.
-    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "ingetrokken"})
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"step": "intrekken"})
     case.refresh_from_db()
-    assert case.state == "ontvangen"
+    assert case.state == "ontvangstbevestigd"

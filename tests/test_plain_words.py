@@ -55,7 +55,7 @@ def worked_case(organisation, person):
     )
     handler = verified_client("behandelaar1")
     handler.post(f"/behandelen/zaak/{case.reference}/", {"body": "Kunt u mij bellen?"})
-    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"state": "in_behandeling"})
+    handler.post(f"/behandelen/zaak/{case.reference}/status/", {"step": "beoordelen"})
     handler.get(f"/behandelen/zaak/{case.reference}/")
     return case, code
 
@@ -118,7 +118,7 @@ def test_case_log_speaks_plain_words(worked_case):
         "Verdeeld volgens protocol versie 1 bij binnenkomst",
         "Zaak geopend door Ingrid Vos",
         "Bericht aan de melder gestuurd door Ingrid Vos",
-        "Status gewijzigd van „Ontvangen” naar „In behandeling” door Ingrid Vos",
+        "Status gewijzigd van „Ontvangst bevestigd” naar „Beoordeling” door Ingrid Vos",
     ]:
         assert phrase in text, phrase
     codes = set(AuditEvent.objects.filter(case_reference=case.reference).values_list("action", flat=True))

@@ -18,7 +18,7 @@ from meldpunt.cases.actions import SubjectInput, submit_report
 from meldpunt.notifications.models import Notification
 from meldpunt.registry.models import Appointment, Conflict
 from tests.conftest import verified_client
-from tests.factories import ReportInputFactory, report_about
+from tests.factories import ReportInputFactory, report_about, walk_to
 
 
 def recipients(case) -> set[str]:
@@ -288,8 +288,7 @@ def test_a_new_burgemeester_takes_over_open_cases_and_the_former_one_loses_acces
 
     case, _ = report_about(organisation, person("Pieter de Groot"))
     closed, _ = report_about(organisation, person("Johan Kuipers"))
-    handler = verified_client("behandelaar1")
-    handler.post(f"/behandelen/zaak/{closed.reference}/status/", {"state": "afgesloten"})
+    walk_to(closed, "afgesloten")
     admin = verified_client("beheerder")
     mayor = person("Marieke van Dalen")
     appointment = Appointment.objects.get(person=mayor)

@@ -10,10 +10,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from meldpunt.cases.actions import change_state, withdraw
+from meldpunt.cases.actions import withdraw
 from meldpunt.cases.models import Message, State
 from tests.conftest import verified_client
-from tests.factories import report_about
+from tests.factories import report_about, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def test_a_reply_sent_after_the_case_was_closed_meanwhile_is_refused_plainly(rep
     case, code = reported
     reporter = open_inbox(code)
     assert "Versturen" in reporter.get("/voorbeeldstad/postvak/melding/").content.decode()
-    change_state(case, State.AFGESLOTEN, actor="staff:behandelaar1")  # meanwhile
+    walk_to(case, State.AFGESLOTEN)  # meanwhile
 
     response = reporter.post("/voorbeeldstad/postvak/melding/", {"body": "Nog een aanvulling"})
 
@@ -49,7 +49,7 @@ def test_withdrawing_a_case_that_was_closed_meanwhile_says_it_can_no_longer_be_w
     case, code = reported
     reporter = open_inbox(code)
     assert "Ja, melding intrekken" in reporter.get("/voorbeeldstad/postvak/intrekken/").content.decode()
-    change_state(case, State.AFGESLOTEN, actor="staff:behandelaar1")  # meanwhile
+    walk_to(case, State.AFGESLOTEN)  # meanwhile
 
     response = reporter.post("/voorbeeldstad/postvak/intrekken/")
 

@@ -319,6 +319,11 @@ def _set_active(account: StaffAccount, active: bool, *, staff_user) -> bool:
             person=account.person_id,
             username=user.get_username(),
         )
+        if not active:
+            from meldpunt.cases.ownership import release_unavailable
+
+            # The handler's open cases go back to the team, and the other handlers are told.
+            release_unavailable(account.organisation, actor=actor_for_user(staff_user))
     return True
 
 

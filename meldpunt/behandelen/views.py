@@ -9,15 +9,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meldpunt.accounts.decorators import staff_required
-from meldpunt.audit.log import actor_for_user
 from meldpunt.audit.models import AuditEvent
 from meldpunt.audit.phrases import describe_events
 from meldpunt.cases import actions, worklist
 from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
-from meldpunt.cases.models import Message, State
-from meldpunt.cases.workflow import STAFF_MESSAGE_STATES, MessageNotAllowed, TransitionNotAllowed, allowed_targets
+from meldpunt.cases.models import Message
+from meldpunt.cases.workflow import (
+    STAFF,
+    STAFF_MESSAGE_STATES,
+    MessageNotAllowed,
+    StepIncomplete,
+    TransitionNotAllowed,
+    available_steps,
+)
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications import service as notification_service
 
@@ -83,7 +89,7 @@ def case_detail(request, reference):
         "messages_thread": case.messages.prefetch_related("attachments"),
         "attachments": case.attachments.all(),
         "form": form,
-        "next_states": [(s, State(s).label) for s in allowed_targets(case.state, by_reporter=False)] if handles else [],
+        "next_steps": available_steps(case.state, by=STAFF) if handles else [],
         "handles": handles,
         "may_message": case.state in STAFF_MESSAGE_STATES,
         "routing": case.routing_decisions.prefetch_related("recipients__person").select_related("version").first(),
@@ -96,10 +102,14 @@ def case_detail(request, reference):
 @require_POST
 def change_state(request, reference):
     case = access_case_for_handling(request.staff, reference)
+    given = actions.StepInput(**{name: request.POST.get(name, "") for name in actions.StepInput.__dataclass_fields__})
     try:
-        actions.change_state(case, request.POST.get("state", ""), actor=actor_for_user(request.user))
+        actions.take_step(case, request.POST.get("step", ""), given, staff_user=request.user)
     except TransitionNotAllowed:
-        messages.error(request, _("Deze statuswijziging is niet mogelijk."))
+        messages.error(request, _("Deze stap is vanuit de huidige status niet mogelijk."))
+    except StepIncomplete as incomplete:
+        for message in incomplete.errors.values():
+            messages.error(request, message)
     return redirect("behandelen:case", reference=case.reference)
 
 

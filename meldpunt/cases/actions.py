@@ -16,9 +16,30 @@ from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases import deadlines
-from meldpunt.cases.models import Attachment, Case, CaseCounter, Channel, Kind, Message, State, SubjectLink
+from meldpunt.cases.models import (
+    Attachment,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Channel,
+    Kind,
+    Message,
+    State,
+    SubjectLink,
+)
+from meldpunt.cases.ownership import release_unavailable
 from meldpunt.cases.receipts import ReceiptCode
-from meldpunt.cases.workflow import MessageNotAllowed, check_message, check_transition, reopens
+from meldpunt.cases.workflow import (
+    ASSESSMENT_DECISIONS,
+    CLOSED_STATES,
+    Facts,
+    MessageNotAllowed,
+    check_message,
+    check_step,
+    reopens,
+)
+from meldpunt.cases.workflow import REPORTER as REPORTER_STEP
+from meldpunt.cases.workflow import STAFF as STAFF_STEP
 from meldpunt.crypto import CaseKey
 from meldpunt.dates import long_date, long_datetime
 from meldpunt.notifications import service as notification_service
@@ -144,10 +165,22 @@ def submit_report(
         registered_by=registered_by,
         receipt_hash=code.secret_hash(),
     )
-    # Online reports are acknowledged the moment they arrive.
-    case.acknowledged_at = now if channel == Channel.ONLINE else None
-    case.acknowledgement_due = deadlines.acknowledgement_due(now)
-    case.feedback_due = deadlines.feedback_due(now, case.acknowledged_at)
+    # Online reports are acknowledged the moment they arrive; a report staff
+    # register waits for the handler to confirm receipt (at most 7 days).
+    case.acknowledgement_due = deadlines.acknowledgement_due(now, organisation.acknowledgement_days)
+    if channel == Channel.ONLINE:
+        _acknowledge(case, now)
+        case.state = State.ONTVANGSTBEVESTIGD
+    else:
+        case.acknowledged_at = None
+        case.state = State.ONTVANGEN
+        case.feedback_due = deadlines.feedback_due(
+            now, None, acknowledgement_days=organisation.acknowledgement_days, months=organisation.feedback_months
+        )
+    # A handler who registers a report owns it; a report from the form waits
+    # for the integrity office's team until a handler picks it up.
+    registering = _person_of(registered_by)
+    case.owner = registering
     key, case.key_id, case.wrapped_key = CaseKey.create(case.key_context)
     case.__dict__["key"] = key
     case.sealed_content = key.seal_json("content", report.sealed_fields())
@@ -207,6 +240,7 @@ def submit_report(
                     subjects=len(subjects),
                     attachments=len(attachments),
                 )
+                _record_arrival(case, now, actor=actor, staff_user=registered_by)
                 route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
                 notification_service.case_submitted(case)
             return case, code
@@ -217,6 +251,30 @@ def submit_report(
             # was stored; try again with a new one (the secret stays).
             code = ReceiptCode(lookup=ReceiptCode.generate().lookup, secret=code.secret)
     raise RuntimeError("could not allocate a receipt code")
+
+
+def _person_of(staff_user):
+    from meldpunt.accounts.actions import staff_account_of
+
+    account = staff_account_of(staff_user) if staff_user is not None else None
+    return account.person if account is not None and account.is_handler else None
+
+
+def _record_arrival(case: Case, now, *, actor: str, staff_user) -> None:
+    """The first entries of the timeline: received, and acknowledged when that happened at once."""
+    _event(
+        case, CaseEvent.Kind.STEP, now, actor=actor, staff_user=staff_user, step="ontvangen", to_state=State.ONTVANGEN
+    )
+    if case.state == State.ONTVANGSTBEVESTIGD:
+        _event(
+            case,
+            CaseEvent.Kind.STEP,
+            now,
+            actor="system",
+            step="bevestigen",
+            from_state=State.ONTVANGEN,
+            to_state=State.ONTVANGSTBEVESTIGD,
+        )
 
 
 # With a million look-up parts per organisation, ten taken in a row is
@@ -256,11 +314,20 @@ def _next_reference(organisation, now) -> str:
     return f"{year}-{counter.last:04d}"
 
 
-def post_message(case: Case, author: str, body: str, *, staff_user=None, files: list[FileInput] = ()) -> Message:
+def post_message(
+    case: Case, author: str, body: str, *, staff_user=None, files: list[FileInput] = (), is_feedback: bool = False
+) -> Message:
+    """A message in the case's thread. A handler's first message is the first
+    contact with the reporter (and acknowledges a report registered on their
+    behalf); ``is_feedback`` marks it as the substantive feedback the reporter
+    is owed within 3 months."""
     now = timezone.now()
     key = case.key
+    by_handler = author == Message.Author.BEHANDELAAR
     message = _sealed_message(case, key, author, body, now, staff_user=staff_user)
+    message.is_feedback = by_handler and is_feedback
     attachments = [_seal_attachment(case, key, f, author, now, message=message) for f in files]
+    actor = actor_for_user(staff_user) if staff_user else REPORTER
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
         try:
@@ -272,20 +339,20 @@ def post_message(case: Case, author: str, body: str, *, staff_user=None, files: 
         message.save()
         for attachment in attachments:
             attachment.save()
-        if author == Message.Author.BEHANDELAAR and locked.acknowledged_at is None:
-            # A report registered on someone's behalf is acknowledged by the
-            # handler's first message to the reporter.
-            locked.acknowledged_at = now
-            locked.feedback_due = deadlines.feedback_due(locked.received_at, now)
-            locked.save(update_fields=["acknowledged_at", "feedback_due"])
-            case.acknowledged_at, case.feedback_due = locked.acknowledged_at, locked.feedback_due
+        if by_handler:
+            changed = _handler_wrote(locked, now, message.is_feedback, actor=actor, staff_user=staff_user)
+            if changed:
+                _refresh_deadlines(locked)
+            for name in ("state", "acknowledged_at", "feedback_due", "first_contact_at", "feedback_given_at"):
+                setattr(case, name, getattr(locked, name))
         record(
             "message.sent",
-            actor=actor_for_user(staff_user) if staff_user else REPORTER,
+            actor=actor,
             organisation=case.organisation,
             case=case,
             author=author,
             attachments=len(attachments),
+            feedback=message.is_feedback,
         )
         if author == Message.Author.MELDER:
             kind = CaseAttention.Kind.ATTACHMENT if attachments else CaseAttention.Kind.MESSAGE
@@ -293,35 +360,190 @@ def post_message(case: Case, author: str, body: str, *, staff_user=None, files: 
     return message
 
 
+def _handler_wrote(locked: Case, now, is_feedback: bool, *, actor: str, staff_user) -> bool:
+    """What a handler's message meets, on the locked row; whether anything changed."""
+    changed = []
+    if locked.first_contact_at is None:
+        locked.first_contact_at = now
+        changed.append("first_contact_at")
+    if locked.acknowledged_at is None:
+        # A report registered on someone's behalf is acknowledged by the
+        # handler's first message to the reporter.
+        _acknowledge(locked, now)
+        changed += ["acknowledged_at", "feedback_due"]
+        if locked.state == State.ONTVANGEN:
+            _move(locked, "bevestigen", State.ONTVANGSTBEVESTIGD, now, actor=actor, staff_user=staff_user)
+            changed.append("state")
+    if is_feedback and locked.feedback_given_at is None:
+        locked.feedback_given_at = now
+        changed.append("feedback_given_at")
+    if changed:
+        locked.save(update_fields=changed)
+    return bool(changed)
+
+
+def _acknowledge(case: Case, now) -> None:
+    organisation = case.organisation
+    case.acknowledged_at = now
+    case.feedback_due = deadlines.feedback_due(
+        case.received_at,
+        now,
+        acknowledgement_days=organisation.acknowledgement_days,
+        months=organisation.feedback_months,
+    )
+
+
+def _refresh_deadlines(case: Case) -> None:
+    from meldpunt.escalation import service as escalation_service
+
+    escalation_service.refresh(case)
+
+
 class ClosedForReporter(Exception):
     """The case is withdrawn or closed; the reporter can no longer add to it."""
 
 
-def change_state(case: Case, target: str, *, actor: str) -> Case:
-    """Move the case to ``target``, or raise ``TransitionNotAllowed`` (decided on
-    the locked row, so a view's earlier look at the state never decides).
-    Reopening a case routes it again by today's registry and protocol."""
-    with transaction.atomic():
-        locked = Case.objects.select_for_update().get(pk=case.pk)
-        check_transition(locked.state, target, by_reporter=actor == REPORTER)
-        previous, locked.state = locked.state, target
-        locked.save(update_fields=["state"])
-        record(
-            "case.state_changed",
-            actor=actor,
-            organisation=case.organisation,
-            case=case,
-            **{"from": previous, "to": target},
+def _event(
+    case: Case, kind: str, now, *, actor: str, staff_user=None, sealed: dict | None = None, **fields
+) -> CaseEvent:
+    event = CaseEvent(case=case, kind=kind, at=now, actor=actor, staff_user=staff_user, **fields)
+    if sealed:
+        event.sealed_text = case.key.seal_json(f"event:{event.public_id}", sealed)
+    event.save()
+    return event
+
+
+def _move(locked: Case, step_name: str, target: str, now, *, actor: str, staff_user=None, sealed=None, **fields):
+    """Put the locked case in ``target`` and write the timeline entry and the audit event."""
+    previous, locked.state = locked.state, target
+    _event(
+        locked,
+        CaseEvent.Kind.STEP,
+        now,
+        actor=actor,
+        staff_user=staff_user,
+        sealed=sealed,
+        step=step_name,
+        from_state=previous,
+        to_state=target,
+        **fields,
+    )
+    record(
+        "case.state_changed",
+        actor=actor,
+        organisation=locked.organisation,
+        case=locked,
+        step=step_name,
+        **{"from": previous, "to": target},
+        **({"outcome": fields["outcome"]} if fields.get("outcome") else {}),
+    )
+    return previous
+
+
+@dataclass
+class StepInput:
+    """What a handler gives with a step; which of it is needed is in ``workflow.STEPS``."""
+
+    reason: str = ""
+    outcome: str = ""
+    referred_to: str = ""
+    investigation: str = ""
+
+
+def _facts(locked: Case, given: StepInput) -> Facts:
+    reopened = (
+        CaseEvent.objects.filter(case=locked, kind=CaseEvent.Kind.STEP, step="heropenen")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    feedback_given = locked.feedback_given_at is not None
+    if feedback_given and reopened is not None:
+        # A reopened case owes the reporter new feedback before it closes again.
+        feedback_given = (
+            Message.objects.filter(case=locked, is_feedback=True, sent_at__gte=reopened).exists()
+            or CaseEvent.objects.filter(
+                case=locked, kind=CaseEvent.Kind.CONVERSATION, detail__feedback=True, at__gte=reopened
+            ).exists()
         )
-        case.state = target
-        if reopens(previous, target):
+    return Facts(
+        acknowledged=locked.acknowledged_at is not None,
+        feedback_given=feedback_given,
+        aftercare_offered=locked.aftercare_offered_at is not None,
+        reason=given.reason,
+        outcome=given.outcome,
+        referred_to=given.referred_to,
+        investigation=given.investigation,
+    )
+
+
+def take_step(case: Case, name: str, given: StepInput | None = None, *, staff_user=None, by_reporter=False) -> Case:
+    """Take the lifecycle step ``name`` (``workflow.STEPS``), or raise
+    ``TransitionNotAllowed`` (no such step from this state for this actor) or
+    ``StepIncomplete`` (a reason, outcome, feedback, ... is missing). Decided on
+    the locked row, so a view's earlier look at the state never decides.
+    Reopening routes the case again by today's registry and protocol."""
+    given = given or StepInput()
+    actor = REPORTER if by_reporter else actor_for_user(staff_user)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        step = check_step(
+            locked.state, name, by=REPORTER_STEP if by_reporter else STAFF_STEP, facts=_facts(locked, given)
+        )
+        outcome = step.outcome or (given.outcome if "outcome" in step.needs else "")
+        sealed = {"text": given.reason.strip()} if given.reason.strip() else {}
+        if given.referred_to.strip():
+            sealed["referred_to"] = given.referred_to.strip()
+        changed = ["state"]
+        if step.name == "bevestigen" and locked.acknowledged_at is None:
+            _acknowledge(locked, now)
+            changed += ["acknowledged_at", "feedback_due"]
+            _sealed_message(locked, locked.key, Message.Author.SYSTEEM, acknowledgement_text(locked), now).save()
+        if step.name == "onderzoeken":
+            locked.investigation = given.investigation
+            changed.append("investigation")
+        if step.name in ASSESSMENT_DECISIONS and locked.state == State.BEOORDELING and locked.assessed_at is None:
+            locked.assessed_at = now
+            changed.append("assessed_at")
+        if step.target in CLOSED_STATES:
+            locked.outcome, locked.closed_at = outcome, now
+            changed += ["outcome", "closed_at"]
+        elif locked.state in CLOSED_STATES:
+            locked.outcome, locked.closed_at = "", None
+            changed += ["outcome", "closed_at"]
+        previous = _move(
+            locked,
+            step.name,
+            step.target,
+            now,
+            actor=actor,
+            staff_user=staff_user,
+            sealed=sealed,
+            outcome=outcome,
+            detail={"investigation": given.investigation} if step.name == "onderzoeken" else {},
+        )
+        locked.save(update_fields=changed)
+        if reopens(previous, step.target):
             route_case(locked, trigger=REOPENED, actor=actor)
+        else:
+            _refresh_deadlines(locked)
+    for name_ in ["state", *changed]:
+        setattr(case, name_, getattr(locked, name_))
     return case
 
 
-def withdraw(case: Case) -> Case:
+def withdraw(case: Case, *, erase_identity: bool = False) -> Case:
+    """The reporter withdraws. The case is kept for the register's retention
+    period (never deleted here); a wish to have their identity erased is
+    recorded for the retention rules to carry out."""
     with transaction.atomic():
-        change_state(case, State.INGETROKKEN, actor=REPORTER)
+        take_step(case, "intrekken", by_reporter=True)
+        if erase_identity:
+            now = timezone.now()
+            Case.objects.filter(pk=case.pk, erasure_requested_at__isnull=True).update(erasure_requested_at=now)
+            case.erasure_requested_at = now
+            record("case.erasure_requested", actor=REPORTER, organisation=case.organisation, case=case)
         notification_service.reporter_activity(case, CaseAttention.Kind.WITHDRAWN)
     return case
 
@@ -344,4 +566,115 @@ def add_subject(case: Case, subject: SubjectInput, *, staff_user) -> SubjectLink
         link.save()
         record("case.subject_added", actor=actor, organisation=case.organisation, case=case, role=subject.role)
         route_case(case, trigger=RECLASSIFIED, actor=actor)
+        release_unavailable(case.organisation, actor=actor)
     return link
+
+
+class EventRefused(Exception):
+    """A timeline entry that cannot be recorded as given; ``errors`` maps the field to its message."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(", ".join(errors))
+        self.errors = errors
+
+
+def _check_day(day: datetime.date | None, case: Case, *, field_name: str = "date", not_before_case=True) -> None:
+    today = timezone.localdate()
+    if day is None:
+        raise EventRefused({field_name: _("Vul een datum in.")})
+    if day > today:
+        raise EventRefused({field_name: _("Deze datum ligt in de toekomst. Vul de datum in waarop het gebeurde.")})
+    if not_before_case and day < timezone.localtime(case.received_at).date():
+        raise EventRefused(
+            {
+                field_name: _("Deze datum ligt vóór de ontvangst van de melding (%(day)s).")
+                % {"day": long_date(case.received_at)}
+            }
+        )
+
+
+def _record_event(case: Case, kind: str, *, staff_user, audit_action: str, sealed=None, set_field="", **fields):
+    actor = actor_for_user(staff_user)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("organisation").get(pk=case.pk)
+        event = _event(locked, kind, now, actor=actor, staff_user=staff_user, sealed=sealed, **fields)
+        if set_field and getattr(locked, set_field) is None:
+            setattr(locked, set_field, now)
+            locked.save(update_fields=[set_field])
+            setattr(case, set_field, now)
+            _refresh_deadlines(locked)
+        record(audit_action, actor=actor, organisation=locked.organisation, case=locked)
+    return event
+
+
+def add_note(case: Case, text: str, *, staff_user) -> CaseEvent:
+    """An internal note: for the case's handlers only, never shown to the reporter."""
+    if not text.strip():
+        raise EventRefused({"text": _("Schrijf de notitie.")})
+    return _record_event(
+        case, CaseEvent.Kind.NOTE, staff_user=staff_user, audit_action="case.note_added", sealed={"text": text.strip()}
+    )
+
+
+def record_hearing(case: Case, *, day: datetime.date, heard_by: str, summary: str, staff_user) -> CaseEvent:
+    """Hoor en wederhoor: the accused was heard, on which day, by whom, and what they said."""
+    _check_day(day, case)
+    errors = {}
+    if not heard_by.strip():
+        errors["heard_by"] = _("Schrijf op wie de beschuldigde heeft gehoord.")
+    if not summary.strip():
+        errors["text"] = _("Schrijf kort op wat de beschuldigde zei.")
+    if errors:
+        raise EventRefused(errors)
+    return _record_event(
+        case,
+        CaseEvent.Kind.HEARING,
+        staff_user=staff_user,
+        audit_action="case.hearing_recorded",
+        sealed={"text": summary.strip(), "heard_by": heard_by.strip()},
+        occurred_on=day,
+    )
+
+
+def record_conversation(
+    case: Case, *, day: datetime.date, held_by: str, summary: str, is_feedback: bool, staff_user
+) -> CaseEvent:
+    """A conversation with a named reporter who does not use the inbox (phone, in
+    person). Marked as feedback, it is the proof of substantive feedback."""
+    _check_day(day, case)
+    errors = {}
+    if not held_by.strip():
+        errors["held_by"] = _("Schrijf op wie het gesprek voerde.")
+    if not summary.strip():
+        errors["text"] = _("Schrijf kort op wat er besproken is.")
+    if errors:
+        raise EventRefused(errors)
+    return _record_event(
+        case,
+        CaseEvent.Kind.CONVERSATION,
+        staff_user=staff_user,
+        audit_action="case.conversation_recorded",
+        sealed={"text": summary.strip(), "held_by": held_by.strip()},
+        occurred_on=day,
+        detail={"feedback": bool(is_feedback)},
+        set_field="feedback_given_at" if is_feedback else "",
+    )
+
+
+def record_aftercare_offer(case: Case, *, day: datetime.date, how: str, staff_user) -> CaseEvent:
+    """The reporter was offered support (the vertrouwenspersoon, ...), on which day and how."""
+    _check_day(day, case)
+    if not how.strip():
+        raise EventRefused(
+            {"text": _("Schrijf op wat er is aangeboden en hoe (bijvoorbeeld: per bericht, de vertrouwenspersoon).")}
+        )
+    return _record_event(
+        case,
+        CaseEvent.Kind.AFTERCARE,
+        staff_user=staff_user,
+        audit_action="case.aftercare_offered",
+        sealed={"text": how.strip()},
+        occurred_on=day,
+        set_field="aftercare_offered_at",
+    )

@@ -11,7 +11,10 @@
 
 import calendar
 import datetime
+import functools
 from dataclasses import dataclass
+
+import holidays
 
 ACKNOWLEDGEMENT_DAYS = 7
 FEEDBACK_MONTHS = 3
@@ -25,13 +28,44 @@ def add_months(moment: datetime.datetime, months: int) -> datetime.datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def acknowledgement_due(received_at: datetime.datetime) -> datetime.datetime:
-    return received_at + datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS)
+def acknowledgement_due(received_at: datetime.datetime, days: int = ACKNOWLEDGEMENT_DAYS) -> datetime.datetime:
+    return received_at + datetime.timedelta(days=min(days, ACKNOWLEDGEMENT_DAYS))
 
 
-def feedback_due(received_at: datetime.datetime, acknowledged_at: datetime.datetime | None) -> datetime.datetime:
-    start = acknowledged_at or acknowledgement_due(received_at)
-    return add_months(start, FEEDBACK_MONTHS)
+def feedback_due(
+    received_at: datetime.datetime,
+    acknowledged_at: datetime.datetime | None,
+    *,
+    acknowledgement_days: int = ACKNOWLEDGEMENT_DAYS,
+    months: int = FEEDBACK_MONTHS,
+) -> datetime.datetime:
+    start = acknowledged_at or acknowledgement_due(received_at, acknowledgement_days)
+    return add_months(start, min(months, FEEDBACK_MONTHS))
+
+
+@functools.cache
+def _dutch_holidays(year: int) -> frozenset[datetime.date]:
+    return frozenset(holidays.country_holidays("NL", years=year))
+
+
+def is_working_day(day: datetime.date) -> bool:
+    """Monday to Friday and not a Dutch public holiday (the ``holidays`` package;
+    Koningsdag, Bevrijdingsdag in lustrum years, Easter, Whitsun, Christmas, ...)."""
+    return day.weekday() < 5 and day not in _dutch_holidays(day.year)
+
+
+def add_days(moment: datetime.datetime, days: int, *, working_days: bool) -> datetime.datetime:
+    """``days`` days after ``moment`` (negative: before), counted in working days
+    when ``working_days``: the time of day stays, weekends and holidays are skipped."""
+    if not working_days:
+        return moment + datetime.timedelta(days=days)
+    step = datetime.timedelta(days=1 if days >= 0 else -1)
+    remaining = abs(days)
+    while remaining:
+        moment += step
+        if is_working_day(moment.date()):
+            remaining -= 1
+    return moment
 
 
 def first_contact_due(received_at: datetime.datetime) -> datetime.datetime:
@@ -83,3 +117,98 @@ def status(
         feedback_overdue=is_overdue(feedback_due_at, now, done=False, still_open=still_open),
         still_open=still_open,
     )
+
+
+# The deadlines the sweep watches (``meldpunt.escalation``), per case.
+ACKNOWLEDGEMENT = "ontvangstbevestiging"
+FIRST_CONTACT = "eerste_contact"
+ASSESSMENT = "beoordeling"
+FEEDBACK = "terugkoppeling"
+KINDS = [ACKNOWLEDGEMENT, FIRST_CONTACT, ASSESSMENT, FEEDBACK]
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """How long each step may take, for one case: the organisation's settings
+    (the reporter's two legal deadlines can only be made shorter) and the
+    strictest protocol rule that routed the case (internal deadlines and the
+    escalation interval). ``working_days`` counts the internal deadlines, the
+    reminder and the interval in working days; the legal ones stay calendar days."""
+
+    acknowledgement_days: int = ACKNOWLEDGEMENT_DAYS
+    feedback_months: int = FEEDBACK_MONTHS
+    first_contact_days: int = 7
+    assessment_days: int = 14
+    reminder_days: int = 2
+    escalation_interval_days: int = 3
+    working_days: bool = True
+
+
+@dataclass(frozen=True)
+class CaseClock:
+    """The moments of a case that start or meet its deadlines."""
+
+    received_at: datetime.datetime
+    acknowledged_at: datetime.datetime | None = None
+    first_contact_at: datetime.datetime | None = None
+    assessed_at: datetime.datetime | None = None
+    feedback_given_at: datetime.datetime | None = None
+    still_open: bool = True
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str
+    due_at: datetime.datetime
+    met_at: datetime.datetime | None
+
+
+def case_deadlines(clock: CaseClock, rules: DeadlineRules) -> list[Deadline]:
+    """Every deadline of a case, when it falls due and when it was met."""
+    received, acknowledged = clock.received_at, clock.acknowledged_at
+    start = acknowledged or acknowledgement_due(received, rules.acknowledgement_days)
+    return [
+        Deadline(ACKNOWLEDGEMENT, acknowledgement_due(received, rules.acknowledgement_days), acknowledged),
+        Deadline(
+            FIRST_CONTACT,
+            add_days(received, rules.first_contact_days, working_days=rules.working_days),
+            clock.first_contact_at,
+        ),
+        Deadline(
+            ASSESSMENT, add_days(start, rules.assessment_days, working_days=rules.working_days), clock.assessed_at
+        ),
+        Deadline(
+            FEEDBACK,
+            feedback_due(
+                received, acknowledged, acknowledgement_days=rules.acknowledgement_days, months=rules.feedback_months
+            ),
+            clock.feedback_given_at,
+        ),
+    ]
+
+
+def reminder_at(due: datetime.datetime, rules: DeadlineRules) -> datetime.datetime:
+    return add_days(due, -rules.reminder_days, working_days=rules.working_days)
+
+
+def escalation_at(due: datetime.datetime, round_number: int, rules: DeadlineRules) -> datetime.datetime:
+    """When escalation ``round_number`` (1, 2, ...) is due: the first when the
+    deadline passes, each next one an interval later."""
+    return add_days(due, (round_number - 1) * rules.escalation_interval_days, working_days=rules.working_days)
+
+
+def next_action_at(
+    deadline: Deadline, *, still_open: bool, reminded: bool, escalations: int, rules: DeadlineRules
+) -> datetime.datetime | None:
+    """The next moment the sweep has something to do for this deadline: remind
+    the owner, escalate, escalate again. None once it is met or the case is
+    no longer open: nothing waits for a closed case."""
+    if deadline.met_at is not None or not still_open:
+        return None
+    if not reminded and escalations == 0:
+        return reminder_at(deadline.due_at, rules)
+    return escalation_at(deadline.due_at, escalations + 1, rules)
+
+
+def days_overdue(due: datetime.datetime, now: datetime.datetime) -> int:
+    return max(0, (now - due).days)

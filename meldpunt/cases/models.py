@@ -68,10 +68,33 @@ class Wish(models.TextChoices):
 
 
 class State(models.TextChoices):
+    """The steps of a case, in order (the lifecycle table is ``cases.workflow``)."""
+
     ONTVANGEN = "ontvangen", _("Ontvangen")
-    IN_BEHANDELING = "in_behandeling", _("In behandeling")
+    ONTVANGSTBEVESTIGD = "ontvangstbevestigd", _("Ontvangst bevestigd")
+    BEOORDELING = "beoordeling", _("Beoordeling")
+    ONDERZOEK = "onderzoek", _("Onderzoek")
+    BESLUIT = "besluit", _("Besluit en maatregelen")
+    TERUGKOPPELING = "terugkoppeling", _("Terugkoppeling aan de melder")
+    NAZORG = "nazorg", _("Nazorg")
     AFGESLOTEN = "afgesloten", _("Afgesloten")
     INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    DOORVERWEZEN = "doorverwezen", _("Doorverwezen")
+
+
+class Outcome(models.TextChoices):
+    """How a case ended. The accused leaving is never an outcome (an event on the case)."""
+
+    GEGROND = "gegrond", _("Gegrond")
+    ONGEGROND = "ongegrond", _("Ongegrond")
+    NIET_VAST_TE_STELLEN = "niet_vast_te_stellen", _("Niet vast te stellen")
+    INGETROKKEN = "ingetrokken", _("Ingetrokken")
+    DOORVERWEZEN = "doorverwezen", _("Doorverwezen")
+
+
+class Investigation(models.TextChoices):
+    INTERN = "intern", _("Intern onderzoek")
+    EXTERN = "extern", _("Extern onderzoek")
 
 
 class Case(models.Model):
@@ -91,6 +114,22 @@ class Case(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The handler who owns the case; None: the integrity office as a team,
+    # until a handler picks it up (``cases.ownership``).
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_cases", verbose_name=_("eigenaar")
+    )
+    outcome = models.CharField(_("uitkomst"), max_length=30, choices=Outcome.choices, blank=True)
+    investigation = models.CharField(_("onderzoek"), max_length=10, choices=Investigation.choices, blank=True)
+    # When each deadline was met (``cases.deadlines``), set by the actions.
+    first_contact_at = models.DateTimeField(_("eerste contact"), null=True, blank=True)
+    assessed_at = models.DateTimeField(_("beoordeeld"), null=True, blank=True)
+    feedback_given_at = models.DateTimeField(_("inhoudelijke terugkoppeling"), null=True, blank=True)
+    aftercare_offered_at = models.DateTimeField(_("nazorg aangeboden"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten"), null=True, blank=True)
+    # The reporter asked, when withdrawing, that their identity be erased
+    # (carried out by the retention rules; recorded here).
+    erasure_requested_at = models.DateTimeField(_("verzoek identiteit wissen"), null=True, blank=True)
 
     # Receipt code: a look-up part (plain, unique per organisation) and an
     # argon2id hash of the secret part. See meldpunt.cases.receipts.
@@ -152,7 +191,7 @@ class Case(models.Model):
         return deadlines.status(
             first_contact_due_at=self.acknowledgement_due,
             feedback_due_at=self.feedback_due,
-            contacted=self.messages.filter(author=Message.Author.BEHANDELAAR).exists(),
+            contacted=self.first_contact_at is not None,
             still_open=self.state in OPEN_STATES,
             now=timezone.now(),
         )
@@ -188,6 +227,58 @@ class SubjectLink(models.Model):
         return self.case.key.open_json(f"subject:{self.public_id}", self.sealed_description)
 
 
+class CaseEvent(models.Model):
+    """One entry of the case's timeline: a step of the lifecycle, an internal
+    note, a hearing of the accused, the accused leaving, a change of owner, a
+    conversation with the reporter, an aftercare offer. Written only by
+    ``cases.actions``, in the same transaction as the audit event. What a
+    handler wrote (reasons, notes, summaries) is sealed under the case key."""
+
+    class Kind(models.TextChoices):
+        STEP = "step", _("Stap")
+        NOTE = "note", _("Interne notitie")
+        HEARING = "hearing", _("Hoor en wederhoor")
+        ACCUSED_LEFT = "accused_left", _("Vertrek van de beschuldigde")
+        OWNER = "owner", _("Eigenaar")
+        CONVERSATION = "conversation", _("Gesprek met de melder")
+        AFTERCARE = "aftercare", _("Nazorg aangeboden")
+        ESCALATION = "escalation", _("Herinnering of escalatie")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    staff_user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # "melder", "system:...", or the staff actor label of ``audit.log.actor_for_user``.
+    actor = models.CharField(max_length=150)
+    step = models.CharField(max_length=30, blank=True)
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    # The registry person the event is about (the new owner, the accused who left).
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A date the handler gives (the hearing, the conversation, the day of leaving).
+    occurred_on = models.DateField(null=True, blank=True)
+    # Plain codes only (reason of leaving, kind of investigation, deadline kind); no report content.
+    detail = models.JSONField(default=dict)
+    sealed_text = models.BinaryField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    @cached_property
+    def sealed(self) -> dict:
+        """What the handler wrote: ``text`` (the reason, note or summary) and,
+        for some events, more (``referred_to``, ``heard_by``, ``held_by``)."""
+        if self.sealed_text is None:
+            return {}
+        return self.case.key.open_json(f"event:{self.public_id}", self.sealed_text)
+
+    @property
+    def text(self) -> str:
+        return self.sealed.get("text", "")
+
+
 class Message(models.Model):
     class Author(models.TextChoices):
         MELDER = "melder", _("Melder")
@@ -200,6 +291,9 @@ class Message(models.Model):
     sent_at = models.DateTimeField()
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sealed_body = models.BinaryField()
+    # The handler marked this message as the substantive feedback to the
+    # reporter (what was done with the report): it meets the 3-month deadline.
+    is_feedback = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["sent_at", "pk"]

@@ -5,13 +5,13 @@ from django.utils.translation import gettext as _
 
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases.models import ContactContext, Message, Relation, State, ToldBefore, Wish
-from meldpunt.cases.workflow import EXPLANATION
+from meldpunt.cases.workflow import CLOSED_STATES, EXPLANATION
 from meldpunt.dates import long_date
 
 
 def status_text(case, thread: list[Message]) -> str:
     """Plain words for where the case stands, from the state and the last messages."""
-    if case.state in (State.AFGESLOTEN, State.INGETROKKEN):
+    if case.state in CLOSED_STATES:
         return str(EXPLANATION[case.state])
     written = [m for m in thread if m.author in (Message.Author.MELDER, Message.Author.BEHANDELAAR)]
     handler_wrote = any(m.author == Message.Author.BEHANDELAAR for m in written)
@@ -29,7 +29,7 @@ def status_text(case, thread: list[Message]) -> str:
             "U stuurde op %(day)s een bericht. Uiterlijk %(due)s neemt een behandelaar via dit postvak contact "
             "met u op."
         ) % {"day": long_date(last.sent_at), "due": long_date(case.acknowledgement_due)}
-    if case.state == State.IN_BEHANDELING:
+    if case.state not in (State.ONTVANGEN, State.ONTVANGSTBEVESTIGD):
         return str(EXPLANATION[case.state])
     return _("Uw melding is ontvangen. Uiterlijk %(due)s neemt een behandelaar via dit postvak contact met u op.") % {
         "due": long_date(case.acknowledgement_due)

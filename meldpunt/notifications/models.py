@@ -19,6 +19,10 @@ class Notification(models.Model):
         REPORTER_ATTACHMENT = "reporter_attachment", _("Nieuw bericht met bijlage van de melder")
         WITHDRAWN = "withdrawn", _("Melding ingetrokken door de melder")
         UNREACHABLE = "unreachable", _("Notificatie niet te e-mailen")
+        REMINDER = "reminder", _("Herinnering: een termijn nadert")
+        ESCALATION = "escalation", _("Escalatie: een termijn is verstreken")
+        ASSIGNED = "assigned", _("Zaak aan u toegewezen")
+        BACK_TO_TEAM = "back_to_team", _("Zaak terug bij het team")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     # A person (in the app, and by e-mail to their registry address), or the

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,34 @@ class Organisation(models.Model):
         _("extern adres"),
         blank=True,
         help_text=_("Bijvoorbeeld het adres van de Commissaris van de Koning, voor meldingen over de burgemeester."),
+    )
+
+    # Deadlines (``meldpunt.cases.deadlines``). The two the law sets can only be
+    # made shorter; the protocol rules add the internal ones per category.
+    acknowledgement_days = models.PositiveSmallIntegerField(
+        _("dagen voor de ontvangstbevestiging"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(7)],
+        help_text=_("Online meldingen worden direct bevestigd; dit geldt voor meldingen die u registreert. 1 tot 7."),
+    )
+    feedback_months = models.PositiveSmallIntegerField(
+        _("maanden voor de inhoudelijke terugkoppeling"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+        help_text=_("Na de ontvangstbevestiging; de wet staat ten hoogste 3 maanden toe."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("herinnering aan de eigenaar, dagen vóór een termijn"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+    )
+    count_working_days = models.BooleanField(
+        _("werkdagen tellen"),
+        default=True,
+        help_text=_(
+            "Interne termijnen, herinneringen en escalaties tellen in werkdagen: zonder weekend en "
+            "Nederlandse feestdagen. De wettelijke termijnen blijven kalenderdagen."
+        ),
     )
 
     class Meta:

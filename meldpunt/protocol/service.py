@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import record
 from meldpunt.cases.models import Case
+from meldpunt.cases.ownership import release_unavailable
 from meldpunt.cases.workflow import OPEN_STATES
+from meldpunt.escalation import service as escalation_service
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.service import notify
 from meldpunt.protocol.models import CaseRecipient, RoutedRecipient, RoutingDecision, RuleExclusion, access_sync
@@ -85,6 +87,8 @@ def sync_organisation(organisation, *, trigger: str, actor: str) -> int:
     for case in cases.prefetch_related("subjects"):
         if route_case(case, trigger=trigger, actor=actor, registry=registry, version=version) is not None:
             changed += 1
+    # A handler who is no longer one (or is now named or conflicted) owns nothing.
+    release_unavailable(organisation, actor=actor)
     return changed
 
 
@@ -168,6 +172,8 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
         excluded=len(decision.excluded),
         admin_alert=decision.admin_alert,
     )
+    # The protocol rule sets the case's internal deadlines and escalation interval.
+    escalation_service.refresh(case)
     return stored
 
 

@@ -1,0 +1,80 @@
+"""Keeping a case's stored deadlines in step with the case.
+
+``refresh(case)`` runs in the transaction of every change that moves a
+deadline (a case arrives, is acknowledged, a handler writes, a step is taken,
+feedback is recorded, the case closes or is reopened, it is routed again).
+The sweep that reminds and escalates reads only these rows.
+"""
+
+from django.utils import timezone
+
+from meldpunt.cases import deadlines
+from meldpunt.cases.workflow import OPEN_STATES
+from meldpunt.escalation.models import DueDate
+
+
+def rules_for(case) -> deadlines.DeadlineRules:
+    """The organisation's deadline settings with the strictest internal deadlines
+    of the protocol rules that routed the case (its latest routing decision)."""
+    from meldpunt.protocol.models import ProtocolRule
+
+    organisation = case.organisation
+    decision = case.routing_decisions.order_by("-decided_at", "-pk").first()
+    rules = []
+    if decision is not None:
+        rules = list(ProtocolRule.objects.filter(version_id=decision.version_id, category__in=decision.categories))
+    defaults = deadlines.DeadlineRules()
+    return deadlines.DeadlineRules(
+        acknowledgement_days=organisation.acknowledgement_days,
+        feedback_months=organisation.feedback_months,
+        first_contact_days=min((r.first_contact_days for r in rules), default=defaults.first_contact_days),
+        assessment_days=min((r.assessment_days for r in rules), default=defaults.assessment_days),
+        escalation_interval_days=min(
+            (r.escalation_interval_days for r in rules), default=defaults.escalation_interval_days
+        ),
+        reminder_days=organisation.reminder_days,
+        working_days=organisation.count_working_days,
+    )
+
+
+def clock_of(case) -> deadlines.CaseClock:
+    return deadlines.CaseClock(
+        received_at=case.received_at,
+        acknowledged_at=case.acknowledged_at,
+        first_contact_at=case.first_contact_at,
+        assessed_at=case.assessed_at,
+        feedback_given_at=case.feedback_given_at,
+        still_open=case.state in OPEN_STATES,
+    )
+
+
+def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]:
+    """Rewrite the case's deadline rows from its current facts. A deadline whose
+    due moment moved keeps the rounds already sent (they are history), and the
+    next action is computed from the new moment."""
+    rules = rules or rules_for(case)
+    clock = clock_of(case)
+    existing = {row.kind: row for row in DueDate.objects.filter(case=case)}
+    rows = []
+    for deadline in deadlines.case_deadlines(clock, rules):
+        row = existing.get(deadline.kind) or DueDate(case=case, kind=deadline.kind)
+        row.due_at, row.met_at = deadline.due_at, deadline.met_at
+        row.next_action_at = deadlines.next_action_at(
+            deadline,
+            still_open=clock.still_open,
+            reminded=row.reminded_at is not None,
+            escalations=row.escalations,
+            rules=rules,
+        )
+        rows.append(row)
+    for row in rows:
+        row.save()
+    return rows
+
+
+def next_due(case, now=None):
+    """The case's earliest deadline that is not met yet (for "Mijn zaken"), or None."""
+    now = now or timezone.now()
+    return (
+        DueDate.objects.filter(case=case, met_at__isnull=True, next_action_at__isnull=False).order_by("due_at").first()
+    )
