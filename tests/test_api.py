@@ -160,6 +160,31 @@ def test_an_unknown_organisation_is_not_found(organisation):
     assert response["Content-Type"] == PROBLEM
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path", "data"),
+    [
+        ("post", f"{API}/voor%00beeldstad/meldingen", None),  # NUL in the organisation
+        ("get", f"{API}/zaken/2026-%000001", None),  # NUL in the case number
+        ("get", f"{API}/zaken/{'9' * 500}", None),  # an overlong case number
+        ("post", f"{ORG}/meldingen", {"description": "Eerst\x00dan"}),  # NUL in a text field
+        ("post", f"{ORG}/postvak/sessies", {"code": "1234\x00"}),  # NUL in the receipt code
+    ],
+)
+def test_hostile_input_is_refused_never_a_server_error(organisation, method, path, data):
+    client = Client(raise_request_exception=False)
+    headers = bearer(token_for("behandelaar1"))
+    if path.endswith("sessies"):
+        response = client.post(path, data, content_type="application/json")
+    elif method == "post":
+        response = client.post(path, report(**(data or {})), **headers)
+    else:
+        response = client.get(path, **headers)
+    assert 400 <= response.status_code < 500, f"{path} {data}: {response.status_code}"
+    assert response["Content-Type"] == PROBLEM
+    assert not Case.objects.exists()
+
+
 # The reporter's inbox --------------------------------------------------------------------------------
 
 

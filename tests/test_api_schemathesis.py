@@ -4,8 +4,9 @@ For every operation of /api/v1/openapi.json, requests generated from the
 schema go through the WSGI app as four callers: an anonymous visitor, the
 reporter with the inbox token of their receipt code, a handler with a personal
 API token, and a staff member who may not see the case (the accused
-wethouder's token). Path parameters point at the real organisation and case,
-so the fuzzed bodies and queries reach the endpoints' own code.
+wethouder's token), with the path parameters pointing at the real
+organisation and case, so the fuzzed bodies reach the endpoints' own code;
+and once with the generated path parameters as they are, as the handler.
 
 Checked for every response: never a server error, the status is one the
 schema documents, the content type is the documented one, and the body
@@ -76,6 +77,11 @@ def callers(organisation, person):
 )
 def test_api_against_its_schema(case, callers):
     real_case, headers = callers
+    if case.path_parameters:
+        # First the generated path as it is (organisations, cases and files that do not exist),
+        # as a handler, so look-ups of hostile values are fuzzed too.
+        with database_kept_open():
+            case.call_and_validate(headers=headers["handler"], checks=CHECKS)
     if "org" in (case.path_parameters or {}):
         case.path_parameters["org"] = "voorbeeldstad"
     if "reference" in (case.path_parameters or {}):

@@ -19,7 +19,7 @@ def _type_of(schema: dict, components: dict) -> str:
         return " | ".join(_type_of(s, components) for s in schema["anyOf"])
     kind = schema.get("type", "")
     if kind == "array":
-        return f"{_type_of(schema.get('items', {}), components)}[]"
+        return f"[{_type_of(schema.get('items', {}), components)}]"
     if schema.get("format"):
         kind = f"{kind} ({schema['format']})"
     if schema.get("enum"):

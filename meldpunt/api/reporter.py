@@ -3,7 +3,9 @@ read it, reply and withdraw. Thin: the web forms validate, the case actions chan
 and the rate limits are the web's (``meldpunt.throttle``)."""
 
 import math
+import re
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +29,14 @@ router = Router(tags=["melder"])
 inbox_auth = InboxSession()
 
 
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
 def _organisation(slug: str) -> Organisation:
+    """The organisation of the path, or 404 (also for what cannot be a slug, such as a NUL
+    character, which PostgreSQL would refuse to compare)."""
+    if not _SLUG.fullmatch(slug):
+        raise Http404
     return get_object_or_404(Organisation, slug=slug)
 
 
