@@ -167,6 +167,9 @@ def test_an_unknown_organisation_is_not_found(organisation):
         ("post", f"{API}/voor%00beeldstad/meldingen", None),  # NUL in the organisation
         ("get", f"{API}/zaken/2026-%000001", None),  # NUL in the case number
         ("get", f"{API}/zaken/{'9' * 500}", None),  # an overlong case number
+        ("get", f"{API}/zaken/2026-0001'%20OR%20'1'='1", None),  # SQL in the case number
+        ("post", f"{API}/voorbeeldstad'%20--/meldingen", None),  # SQL in the organisation
+        ("get", f"{API}/zaken/2026-0001/bijlagen/1%20OR%201=1", None),  # SQL in the attachment id
         ("post", f"{ORG}/meldingen", {"description": "Eerst\x00dan"}),  # NUL in a text field
         ("post", f"{ORG}/postvak/sessies", {"code": "1234\x00"}),  # NUL in the receipt code
     ],
