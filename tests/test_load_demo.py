@@ -41,3 +41,20 @@ def test_make_run_passes_its_host_and_port_to_load_demo_and_gunicorn():
     assert "manage.py load_demo --base-url http://127.0.0.2:8765" in commands
     assert "--bind 127.0.0.2:8765" in commands
     assert "http://127.0.0.1:8000" not in commands
+
+
+@pytest.mark.django_db
+def test_the_demo_has_cases_with_passed_deadlines_and_loading_twice_adds_none():
+    """A newcomer sees escalations at once: some demo cases are overdue."""
+    from django.utils import timezone
+
+    from meldpunt.cases.models import Case
+    from meldpunt.escalation.models import DueDate
+
+    call_command("load_demo", stdout=io.StringIO())
+    cases = Case.objects.count()
+    assert cases >= 3
+    overdue = DueDate.objects.filter(met_at__isnull=True, due_at__lt=timezone.now(), next_action_at__isnull=False)
+    assert overdue.values("case").distinct().count() >= 2
+    call_command("load_demo", stdout=io.StringIO())
+    assert Case.objects.count() == cases

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from meldpunt.demo import data
+from meldpunt.demo.cases import load_demo_cases
 from meldpunt.demo.loader import load_demo
 
 
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         base = (options["base_url"] or settings.BASE_URL).rstrip("/")
         organisation = load_demo()
         self.stdout.write(f"Demo loaded: {organisation.name}, public page {base}/{organisation.slug}/")
+        made = load_demo_cases(organisation)
+        if made:
+            self.stdout.write(
+                f"Demo cases: {made}, some of them overdue (the escalation run reminds and escalates them at once)."
+            )
         self.stdout.write("")
         self.stdout.write(f"Demo staff logins ({base}/account/inloggen/):")
         self.stdout.write(f"  password for all: {data.DEMO_PASSWORD}")
