@@ -9,6 +9,8 @@ plus an ``<svg onload=...>``, with a tag naming the field, in
   registry search box (kept as a typed-in person), and an attachment's file name;
 * the staff "register on behalf" form: the same fields;
 * messages both ways, each with an attachment with a hostile file name;
+* an organisation's name, integrity office and first admin's name via the
+  installation administrator's /installatie/organisaties/;
 * the registry via /beheer: a person's name fields and aliases, a position's
   title, portfolio and unit (the report is about that person), a conflict's
   reason; the protocol's version note;
@@ -256,3 +258,25 @@ def test_the_check_finds_a_payload_that_was_not_escaped():
     for text in P.values():
         assert injected_elements(f"<p>{text}</p>"), text
         assert not injected_elements(f"<p>{html.escape(text)}</p>")
+
+
+@pytest.mark.django_db
+def test_an_organisation_name_is_shown_as_text_on_its_pages(organisation):
+    """Tried: payloads as a new organisation's name, its integrity office's name
+    and its first functional admin's name, typed by the installation administrator."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.create_superuser("installatie", password="x" * 20)
+    TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    installer = verified_client("installatie")
+    names = {"name": payload("XSS-organisatie"), "integrity_office_name": payload("XSS-bureau")}
+    fields = {**names, "slug": "aanvalstad", "admin_name": payload("XSS-beheerder"), "admin_username": "a.beheer"}
+    created = installer.post("/installatie/organisaties/", fields)
+    assert created.status_code == 200, created.content.decode()
+    pages = {"/installatie/organisaties/": created.content.decode()}
+    for path in ("/", "/aanvalstad/", "/aanvalstad/melden/", "/aanvalstad/postvak/"):
+        pages[path] = Client().get(path).content.decode()
+    assert_harmless(pages)
+    assert shown_as_text(pages["/installatie/organisaties/"], names["name"])
+    assert shown_as_text(pages["/"], names["name"]) and shown_as_text(pages["/aanvalstad/"], names["name"])
