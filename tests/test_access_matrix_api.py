@@ -50,6 +50,7 @@ API_MATRIX = {
     "GET /api/v1/zaken/{reference}/bijlagen/{attachment_id}": staff(default=NOT_FOUND, **READERS),
     "GET /api/v1/notificaties": staff(default=UNLISTED, handler=LISTED, burgemeester=LISTED, secretaris=LISTED),
     "POST /api/v1/zaken/{reference}/berichten": staff(default=NOT_FOUND, handler=CREATED),
+    "POST /api/v1/zaken/{reference}/stappen": staff(default=NOT_FOUND, handler=OK),
     "GET /api/v1/{org}/postvak": reporter_only(OK),
     "GET /api/v1/{org}/postvak/bijlagen/{attachment_id}": reporter_only(OK),
     "POST /api/v1/{org}/postvak/berichten": reporter_only(CREATED),
@@ -120,6 +121,8 @@ def call(client, key, case, attachment, headers):
     url = path.format(org="voorbeeldstad", reference=case.reference, attachment_id=attachment.public_id)
     if method == "GET":
         return client.get(url, **headers)
+    if url.endswith("/stappen"):
+        return client.post(url, {"step": "beoordelen"}, "application/json", **headers)
     return client.post(url, {"body": "Een bericht via de API."}, **headers)
 
 
@@ -161,5 +164,7 @@ def test_api_matrix(world, role):
     case.refresh_from_db()
     if role != "reporter":
         assert case.state != "ingetrokken", f"{role} withdrew the report"
+    if role != "handler":
+        assert case.state != "beoordeling", f"{role} took a step"
     failures = [f for f in failures if f]
     assert not failures, failures

@@ -373,6 +373,51 @@ def test_a_protocol_recipient_reads_but_cannot_write(organisation, person):
 
 
 @pytest.mark.django_db
+def test_a_handler_takes_lifecycle_steps_with_the_same_rules_as_the_case_page(organisation, person):
+    case, _code = report_about(organisation, person("Henk Bosman"))
+    token = token_for("behandelaar1")
+    client = Client()
+    url = f"{API}/zaken/{case.reference}/stappen"
+    offered = client.get(f"{API}/zaken/{case.reference}", **bearer(token)).json()["next_steps"]
+    assert "beoordelen" in [step["name"] for step in offered]
+
+    taken = client.post(url, {"step": "beoordelen"}, content_type="application/json", **bearer(token))
+    assert taken.status_code == 200, taken.content
+    assert taken.json()["state"] == State.BEOORDELING
+    case.refresh_from_db()
+    assert case.state == State.BEOORDELING
+    assert AuditEvent.objects.filter(action="case.state_changed", actor="staff:behandelaar1").exists()
+
+    # Tried: deciding without a reason; the step needs one, nothing changes.
+    no_reason = client.post(url, {"step": "besluiten"}, content_type="application/json", **bearer(token))
+    assert no_reason.status_code == 400
+    assert field_errors(no_reason)["reason"].startswith("Schrijf de reden op")
+    # Tried: a step that does not exist from this state.
+    impossible = client.post(
+        url, {"step": "heropenen", "reason": "x"}, content_type="application/json", **bearer(token)
+    )
+    assert impossible.status_code == 409
+    assert field_errors(impossible)["step"] == "Deze stap is vanuit de huidige status niet mogelijk."
+    case.refresh_from_db()
+    assert case.state == State.BEOORDELING
+
+
+@pytest.mark.django_db
+def test_only_handlers_take_steps_others_get_not_found(organisation, person):
+    case, _code = report_about(organisation, person("Henk Bosman"))
+    url = f"{API}/zaken/{case.reference}/stappen"
+    for username in ("burgemeester", "wethouder"):
+        response = Client().post(url, {"step": "beoordelen"}, "application/json", **bearer(token_for(username)))
+        assert response.status_code == 404, username
+        assert (
+            Client().get(f"{API}/zaken/{case.reference}", **bearer(token_for("burgemeester"))).json()["next_steps"]
+            == []
+        )
+    case.refresh_from_db()
+    assert case.state != State.BEOORDELING
+
+
+@pytest.mark.django_db
 def test_notifications_are_those_of_the_tokens_owner(organisation, person):
     case, _code = report_about(organisation, person("Henk Bosman"))
     listed = Client().get(f"{API}/notificaties", **bearer(token_for("behandelaar1"))).json()

@@ -89,6 +89,12 @@ class CaseSummary(Schema):
     deadlines: Deadlines
 
 
+class StepOut(Schema):
+    name: str
+    label: str
+    needs: list[str] = Field(description="What the step needs: reason, outcome, referred_to, investigation, ...")
+
+
 class CaseOut(CaseSummary):
     relation: str
     anonymous: bool
@@ -96,6 +102,15 @@ class CaseOut(CaseSummary):
     content: dict[str, str] = Field(description="The report's text fields as the reporter filled them in.")
     subjects: list[SubjectOut]
     attachments: list[AttachmentOut]
+    next_steps: list[StepOut] = Field(description="The lifecycle steps you may take now (handlers only).")
+
+
+class StepIn(Schema):
+    step: str = Field(description="A step from next_steps, for example beoordelen, besluiten, afsluiten.")
+    reason: str = ""
+    outcome: str = Field("", description="When closing: gegrond, ongegrond or niet_vast_te_stellen.")
+    referred_to: str = ""
+    investigation: str = Field("", description="When starting an investigation: intern or extern.")
 
 
 class NotificationOut(Schema):

@@ -10,12 +10,12 @@ from meldpunt.api import problems
 from meldpunt.api.auth import StaffToken
 from meldpunt.api.form_schema import form_body
 from meldpunt.api.output import attachment_out, deadlines_of, messages_of, parse_uuid
-from meldpunt.api.schemas import CaseOut, CaseSummary, Done, MessageOut, NotificationOut, Problem
+from meldpunt.api.schemas import CaseOut, CaseSummary, Done, MessageOut, NotificationOut, Problem, StepIn
 from meldpunt.cases import actions
-from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to
+from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.forms import MessageForm
 from meldpunt.cases.models import Message
-from meldpunt.cases.workflow import MessageNotAllowed
+from meldpunt.cases.workflow import STAFF, MessageNotAllowed, StepIncomplete, TransitionNotAllowed, available_steps
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications import service as notification_service
 
@@ -48,6 +48,15 @@ def _subjects(case) -> list[dict]:
     return subjects
 
 
+def _next_steps(staff, case) -> list[dict]:
+    """The lifecycle steps this caller may take now: the case page's buttons."""
+    if not may_handle(staff):
+        return []
+    return [
+        {"name": s.name, "label": str(s.label), "needs": sorted(s.needs)} for s in available_steps(case.state, by=STAFF)
+    ]
+
+
 def _read(request, reference: str, what: str = "case"):
     """The case for reading (404 as on the pages), its reading audited like the case page's."""
     case = access_case(request.staff, reference)
@@ -74,6 +83,7 @@ def case_detail(request, reference: str):
         "content": {name: str(value) for name, value in case.content.items()},
         "subjects": _subjects(case),
         "attachments": [attachment_out(a) for a in case.attachments.all()],
+        "next_steps": _next_steps(request.staff, case),
     }
 
 
@@ -112,6 +122,35 @@ def send_message(request, reference: str):
             problems.CONFLICT, _("De melder heeft deze melding ingetrokken; u kunt geen bericht meer sturen.")
         )
     return Status(201, {"detail": _("Uw bericht staat in het postvak van de melder.")})
+
+
+@router.post(
+    "/zaken/{reference}/stappen",
+    response={200: CaseSummary, 400: Problem, 401: Problem, 404: Problem, 409: Problem},
+    summary="Take a lifecycle step",
+)
+def take_step(request, reference: str, payload: StepIn):
+    """Handlers only (others get 404, as on the pages): the same action as the case page's step buttons
+    (``cases.actions.take_step``). A step that cannot be taken from the case's state is 409; what a step
+    still needs (a reason, an outcome, ...) is 400 naming the field."""
+    case = access_case_for_handling(request.staff, reference)
+    given = actions.StepInput(
+        reason=payload.reason,
+        outcome=payload.outcome,
+        referred_to=payload.referred_to,
+        investigation=payload.investigation,
+    )
+    try:
+        actions.take_step(case, payload.step, given, staff_user=request.staff.user)
+    except TransitionNotAllowed:
+        message = _("Deze stap is vanuit de huidige status niet mogelijk.")
+        return problems.problem(problems.CONFLICT, message, errors=[{"field": "step", "detail": message}])
+    except StepIncomplete as incomplete:
+        fields = set(actions.StepInput.__dataclass_fields__)
+        return problems.invalid(
+            [{"field": need if need in fields else "", "detail": str(text)} for need, text in incomplete.errors.items()]
+        )
+    return _summary(case)
 
 
 @router.get(
