@@ -2,7 +2,9 @@
 
 (Other primitives live with their one use: argon2id for receipt codes in
 ``cases/receipts.py``, HMAC-SHA-256 for rate-limit keys in ``throttle.py``,
-SHA-256 for the audit chain in ``audit/models.py``.)
+SHA-256 for the audit chain in ``audit/models.py``.) The keyed hashes of
+outsiders' names (``name_keys``) are HMAC-SHA-256 under a key derived from
+each KEK, so a database reader without the key file cannot test a guess.
 
 Design (docs/security.md has the full story):
 
@@ -18,6 +20,8 @@ Design (docs/security.md has the full story):
 """
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import secrets
@@ -114,6 +118,20 @@ def check_key_file() -> None:
 @lru_cache(maxsize=1)
 def keyring() -> KeyRing:
     return KeyRing.from_file(Path(settings.KEY_FILE))
+
+
+def name_keys(scope: str, normalised: str) -> list[str]:
+    """Keyed hashes (HMAC-SHA-256, hex) of a normalised name within ``scope``
+    (an organisation), one under each KEK of the key file, the active one
+    first: a new value is stored under the first, a look-up matches any, so
+    rotating the KEK does not keep two reports about one outsider apart."""
+    ring = keyring()
+    ordered = [ring.active_id, *(k for k in ring.keys if k != ring.active_id)]
+    found = []
+    for key_id in ordered:
+        name_key = hmac.new(ring.keys[key_id], b"outsider-name-key", hashlib.sha256).digest()
+        found.append(hmac.new(name_key, f"{scope}:{normalised}".encode(), hashlib.sha256).hexdigest())
+    return found
 
 
 def _seal(key: bytes, plaintext: bytes, aad: bytes) -> bytes:

@@ -41,7 +41,7 @@ from meldpunt.accounts.models import StaffAccount
 from meldpunt.api.models import ApiToken
 from meldpunt.api.tokens import create_token
 from meldpunt.cases.actions import FileInput
-from meldpunt.cases.models import Case
+from meldpunt.cases.models import Case, SubjectProposal
 from meldpunt.notifications.models import Notification
 from meldpunt.organisations.models import Organisation
 from meldpunt.protocol.versions import install_defaults
@@ -209,6 +209,33 @@ MATRIX: dict[str, list[Probe]] = {
             expect(staff=NOT_FOUND, handler=done()),
             method="POST",
             data=lambda w: {"person": w.person("Pieter de Groot").pk, "role": "betrokkene"},
+            state=lambda w, _c: w.case.subjects.count(),
+        ),
+    ],
+    # The person timeline: the case page's rule (access_case), and only cases the viewer may open.
+    "behandelen:person_timeline": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}over/{w.case.subjects.get().public_id}/",
+            expect(staff=NOT_FOUND, handler=OK, burgemeester=OK, secretaris=OK),
+        ),
+    ],
+    "behandelen:correct_link": [
+        # Tried: linking the accused to someone else (a correction routes the case again).
+        Probe(
+            lambda w: f"{case_url(w.ref)}over/{w.case.subjects.get().public_id}/corrigeren/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"person": w.person("Pieter de Groot").pk},
+            state=lambda w, _c: w.case.subjects.get().person_id,
+        ),
+    ],
+    "behandelen:decide_proposal": [
+        # Tried: confirming a proposed link (a person the narrative mentions).
+        Probe(
+            lambda w: f"{case_url(w.ref)}voorstel/{w.extra['proposal'].pk}/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"besluit": "bevestigen"},
             state=lambda w, _c: w.case.subjects.count(),
         ),
     ],
@@ -717,6 +744,9 @@ def world(organisation, person):
         extra={
             "appointment": Appointment.objects.get(person=person("Johan Kuipers")),
             "csv": lambda: SimpleUploadedFile("register.csv", IMPORT_CSV, "text/csv"),
+            "proposal": SubjectProposal.objects.create(
+                case=case, person=person("Pieter de Groot"), source="vermelding", score=70, explanation="-"
+            ),
         },
     )
 

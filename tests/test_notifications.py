@@ -395,6 +395,7 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
     """Tried: 20 reports about wethouder Henk Bosman within a minute, with the
     default digest setting (10 minutes)."""
     assert settings.EMAIL_DIGEST_MINUTES == 10
+    settings.PATTERN_THRESHOLD = 0  # no pattern alerts here: tests/test_pattern_alerts.py
     cases = [report_about(organisation, person("Henk Bosman"), description=DESCRIPTION)[0] for _ in range(20)]
     mayor = person("Marieke van Dalen")
 
@@ -437,6 +438,7 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
 def test_without_digests_every_notification_has_its_own_email(organisation, person, settings):
     """Tried: three reports about a wethouder with MELDPUNT_EMAIL_DIGEST_MINUTES=0."""
     settings.EMAIL_DIGEST_MINUTES = 0
+    settings.PATTERN_THRESHOLD = 0  # no pattern alerts here: tests/test_pattern_alerts.py
     for _ in range(3):
         report_about(organisation, person("Henk Bosman"))
     run_worker()
@@ -444,10 +446,11 @@ def test_without_digests_every_notification_has_its_own_email(organisation, pers
     assert not DBTaskResult.objects.filter(task_path=send_digest.module_path).exists()
 
 
-def test_looking_at_notifications_marks_nothing_read_a_post_or_opening_the_case_does(organisation, person):
+def test_looking_at_notifications_marks_nothing_read_a_post_or_opening_the_case_does(organisation, person, settings):
     """Tried: the burgemeester has three new notifications. She looks at the page
     (twice), marks one read with its button, opens the second case, and then uses
     'Alles als gelezen markeren'; the gemeentesecretaris tries to mark hers."""
+    settings.PATTERN_THRESHOLD = 0  # no pattern alerts here: tests/test_pattern_alerts.py
     cases = [report_about(organisation, person("Henk Bosman"))[0] for _ in range(3)]
     mayor = person("Marieke van Dalen")
     url = reverse("behandelen:notifications")

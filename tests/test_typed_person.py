@@ -60,7 +60,11 @@ def test_sending_again_without_picking_keeps_the_text_as_a_typed_person(client, 
     assert nothing_stored()
     client.post(URL, valid(search="wethouder Wonen", zoek_getoond="wethouder Wonen"))
     case = Case.objects.get()
-    assert subjects(case) == {("wethouder Wonen", "beschuldigde")}  # never silently about nobody
+    # Never silently about nobody: the typed words are kept, and subject resolution
+    # links them to whoever held the portfolio in the period of the events (2019-2021).
+    (link,) = case.subjects.all()
+    assert (link.description()["name"], link.role) == ("wethouder Wonen", "beschuldigde")
+    assert (link.person.name, link.origin) == ("Gerard Wolters", "automatisch")
 
 
 @pytest.mark.django_db
@@ -119,4 +123,10 @@ def test_a_handler_registering_a_report_keeps_the_typed_search_too(organisation,
     assert PROMPT in handler.post("/behandelen/registreren/", data).content.decode()
     assert not Case.objects.exists()
     handler.post("/behandelen/registreren/", {**data, "zoek_getoond": "wethouder Wonen"})
-    assert subjects(Case.objects.get()) == {("wethouder Wonen", "beschuldigde")}
+    # The typed words are kept; with no period given, today's wethouder Wonen is linked.
+    (link,) = Case.objects.get().subjects.all()
+    assert (link.description()["name"], link.person.name, link.origin) == (
+        "wethouder Wonen",
+        "Henk Bosman",
+        "automatisch",
+    )

@@ -23,6 +23,10 @@ ACTIONS = {
     "case.state_changed": gettext_lazy("Status gewijzigd van „%(from)s” naar „%(to)s” door %(actor)s"),
     "case.subject_added.beschuldigde": gettext_lazy("Persoon over wie de melding gaat toegevoegd door %(actor)s"),
     "case.subject_added.betrokkene": gettext_lazy("Betrokkene of getuige toegevoegd door %(actor)s"),
+    "case.subject_confirmed": gettext_lazy("Voorgestelde koppeling bevestigd door %(actor)s"),
+    "case.subject_rejected": gettext_lazy("Voorgestelde koppeling afgewezen door %(actor)s"),
+    "case.subject_corrected": gettext_lazy("Koppeling gecorrigeerd door %(actor)s"),
+    "case.read.timeline": gettext_lazy("Tijdlijn van een persoon geopend door %(actor)s"),
     "message.sent.melder": gettext_lazy("Bericht van de melder"),
     "message.sent": gettext_lazy("Bericht aan de melder gestuurd door %(actor)s"),
 }

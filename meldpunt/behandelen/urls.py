@@ -1,6 +1,7 @@
 from django.urls import path
 
-from meldpunt.behandelen import views
+from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
+from meldpunt.behandelen import pattern_views, views
 
 app_name = "behandelen"
 urlpatterns = [
@@ -11,5 +12,8 @@ urlpatterns = [
     path("zaak/<str:reference>/", views.case_detail, name="case"),
     path("zaak/<str:reference>/status/", views.change_state, name="change_state"),
     path("zaak/<str:reference>/logboek/", views.case_log, name="case_log"),
+    path("zaak/<str:reference>/over/<uuid:link_id>/", pattern_views.person_timeline, name="person_timeline"),
+    path("zaak/<str:reference>/over/<uuid:link_id>/corrigeren/", pattern_views.correct_link, name="correct_link"),
+    path("zaak/<str:reference>/voorstel/<id:proposal_id>/", pattern_views.decide_proposal, name="decide_proposal"),
     path("zaak/<str:reference>/bijlage/<uuid:attachment_id>/", views.attachment, name="attachment"),
 ]

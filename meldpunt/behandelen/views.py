@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.models import AuditEvent
 from meldpunt.audit.phrases import describe_events
+from meldpunt.behandelen.pattern_views import case_page_context
 from meldpunt.cases import actions, worklist
 from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
@@ -94,6 +95,7 @@ def case_detail(request, reference):
         "may_message": case.state in STAFF_MESSAGE_STATES,
         "routing": case.routing_decisions.prefetch_related("recipients__person").select_related("version").first(),
         "subject_form": SubjectForm(organisation=request.organisation) if handles else None,
+        **case_page_context(request, case, handles),
     }
     return render(request, "behandelen/case.html", context, status=400 if form.errors else 200)
 

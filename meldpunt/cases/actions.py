@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
-from meldpunt.cases import deadlines
+from meldpunt.cases import deadlines, linking, patterns
 from meldpunt.cases.models import (
     Attachment,
     Case,
@@ -57,6 +57,7 @@ class SubjectInput:
     person: object = None  # a registry Person, already checked to belong to the organisation
     name: str = ""
     function: str = ""
+    linked: object = None  # how it was resolved on submission (meldpunt.cases.linking.Linked)
 
 
 @dataclass
@@ -189,11 +190,13 @@ def submit_report(
     # leaves them pointing at a row that was rolled back); what is sealed is
     # sealed once, since its associated data names only the case's and the
     # row's public ids, which stay the same on a retry.
+    # Typed names resolved against the registry: linked, proposed or kept as an outsider's key.
+    directory = linking.prepare_subjects(organisation, report)
     subjects = []
     for subject in report.subjects:
         public_id = uuid.uuid4()
         sealed = None
-        if subject.person is None:
+        if subject.person is None or subject.name or subject.function:
             sealed = key.seal_json(f"subject:{public_id}", {"name": subject.name, "function": subject.function})
         subjects.append((public_id, subject, sealed))
     attachments = [
@@ -216,8 +219,15 @@ def submit_report(
                 case.save()
                 if on_stored is not None:
                     on_stored(case, code)
-                SubjectLink.objects.bulk_create(
-                    SubjectLink(case=case, role=s.role, person=s.person, public_id=public_id, sealed_description=sealed)
+                links = SubjectLink.objects.bulk_create(
+                    SubjectLink(
+                        case=case,
+                        role=s.role,
+                        person=s.person,
+                        public_id=public_id,
+                        sealed_description=sealed,
+                        **linking.link_fields(s),
+                    )
                     for public_id, s, sealed in subjects
                 )
                 Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
@@ -243,6 +253,8 @@ def submit_report(
                 _record_arrival(case, now, actor=actor, staff_user=registered_by)
                 route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
                 notification_service.case_submitted(case)
+                linking.store_proposals(case, links, report, directory)
+                patterns.case_joined(case)
             return case, code
         except IntegrityError as error:
             if not _violates(error, Case, "case_receipt_lookup_unique"):
@@ -555,11 +567,13 @@ def record_read(staff_user, case: Case, what: str = "case") -> None:
 def add_subject(case: Case, subject: SubjectInput, *, staff_user) -> SubjectLink:
     """Re-classify a case: name another person. Routing runs again at once;
     whoever is now excluded loses access in the same transaction."""
-    link = SubjectLink(case=case, role=subject.role, person=subject.person)
+    link = SubjectLink(case=case, role=subject.role, person=subject.person, origin=SubjectLink.Origin.BEHANDELAAR)
     if subject.person is None:
         link.sealed_description = case.key.seal_json(
             f"subject:{link.public_id}", {"name": subject.name, "function": subject.function}
         )
+        keys = linking.outsider_keys(case.organisation_id, subject.name or subject.function)
+        link.outsider_key = keys[0] if keys else ""
     actor = actor_for_user(staff_user)
     with transaction.atomic():
         Case.objects.select_for_update().get(pk=case.pk)
@@ -567,6 +581,7 @@ def add_subject(case: Case, subject: SubjectInput, *, staff_user) -> SubjectLink
         record("case.subject_added", actor=actor, organisation=case.organisation, case=case, role=subject.role)
         route_case(case, trigger=RECLASSIFIED, actor=actor)
         release_unavailable(case.organisation, actor=actor)
+        patterns.case_joined(case)
     return link
 
 

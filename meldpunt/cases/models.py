@@ -212,14 +212,43 @@ class SubjectLink(models.Model):
         BESCHULDIGDE = "beschuldigde", _("Gaat over deze persoon")
         BETROKKENE = "betrokkene", _("Was erbij betrokken of is getuige")
 
+    class Origin(models.TextChoices):
+        """How the link was made (meldpunt.cases.linking)."""
+
+        MELDER = "melder", _("Gekozen door de melder")
+        GETYPT = "getypt", _("Getypt door de melder, niet herkend")
+        AUTOMATISCH = "automatisch", _("Getypt door de melder, automatisch herkend")
+        BEVESTIGD = "bevestigd", _("Getypt door de melder, voorstel bevestigd")
+        GECORRIGEERD = "gecorrigeerd", _("Gecorrigeerd door een behandelaar")
+        BEHANDELAAR = "behandelaar", _("Toegevoegd door een behandelaar")
+        VERMELD = "vermeld", _("Genoemd in de melding, bevestigd")
+
+    # The links that hold the reporter's own words (the people the report named).
+    FROM_REPORT = (Origin.MELDER, Origin.GETYPT, Origin.AUTOMATISCH, Origin.BEVESTIGD, Origin.GECORRIGEERD)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="subjects")
     role = models.CharField(max_length=20, choices=Role.choices)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     sealed_description = models.BinaryField(null=True, blank=True)
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.BEHANDELAAR)
+    # The resolver's score when it linked automatically (0-100).
+    score = models.FloatField(null=True, blank=True)
+    # Who confirmed or corrected the link, and when.
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # A typed name that is nobody in the registry: a keyed hash of its
+    # normalised form (meldpunt.cases.linking.outsider_key), never the name.
+    outsider_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["role", "pk"]
+
+    @property
+    def from_report(self) -> bool:
+        return self.origin in self.FROM_REPORT
 
     def description(self) -> dict:
         if self.sealed_description is None:
@@ -277,6 +306,41 @@ class CaseEvent(models.Model):
     @property
     def text(self) -> str:
         return self.sealed.get("text", "")
+
+
+class SubjectProposal(models.Model):
+    """A registry person who may be meant: by a typed name the resolver was not
+    sure of, or by a name or role in the narrative. Never a link until a
+    handler confirms it (meldpunt.cases.linking)."""
+
+    class Source(models.TextChoices):
+        GETYPT = "getypt", _("Getypte naam")
+        VERMELDING = "vermelding", _("Genoemd in de beschrijving")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        BEVESTIGD = "bevestigd", _("Bevestigd")
+        AFGEWEZEN = "afgewezen", _("Afgewezen")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="proposals")
+    # The typed name this proposal is for; empty for a mention in the narrative.
+    link = models.ForeignKey(SubjectLink, null=True, blank=True, on_delete=models.CASCADE, related_name="proposals")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=20, choices=Source.choices)
+    score = models.FloatField()
+    # The resolver's explanation: registry facts only ("achternaam komt overeen; was wethouder Wonen op ...").
+    explanation = models.CharField(max_length=500)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "link", "person"], name="proposal_once_per_link_and_person")
+        ]
 
 
 class Message(models.Model):

@@ -3,8 +3,7 @@ sent it, and a status text that follows what happened (issue 15, point 5)."""
 
 from django.utils.translation import gettext as _
 
-from meldpunt.audit.models import AuditEvent
-from meldpunt.cases.models import ContactContext, Message, Relation, State, ToldBefore, Wish
+from meldpunt.cases.models import ContactContext, Message, Relation, State, SubjectLink, ToldBefore, Wish
 from meldpunt.cases.workflow import CLOSED_STATES, EXPLANATION
 from meldpunt.dates import long_date
 
@@ -39,25 +38,18 @@ def status_text(case, thread: list[Message]) -> str:
 def submitted_report(case) -> dict:
     """The report as the reporter sent it, to re-read: never what staff added later.
 
-    People the report named are the first links of the case, as many as the
-    audit event of its creation counts; people a handler named afterwards
-    (re-classification) are not the reporter's words and are left out.
+    People the report named are the links that hold the reporter's own words
+    (``SubjectLink.FROM_REPORT``: picked from the registry or typed, however
+    they were resolved since); people a handler named afterwards are left out.
+    A typed name is shown as typed, not as whom it was linked to.
     """
     content = case.content
-    created = (
-        AuditEvent.objects.filter(
-            organisation_id_ref=case.organisation_id, case_reference=case.reference, action="case.created"
-        )
-        .order_by("seq")
-        .first()
-    )
-    count = int(created.detail.get("subjects", 0)) if created else 0
     people = []
-    for link in case.subjects.select_related("person").order_by("pk")[:count]:
-        if link.person is not None:
+    for link in case.subjects.filter(origin__in=SubjectLink.FROM_REPORT).select_related("person").order_by("pk"):
+        described = link.description()
+        if not described and link.person is not None:
             people.append({"name": link.person.name, "role": link.get_role_display()})
         else:
-            described = link.description()
             label = " · ".join(part for part in (described.get("name"), described.get("function")) if part)
             people.append({"name": label, "role": link.get_role_display()})
     return {

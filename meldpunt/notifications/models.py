@@ -23,6 +23,7 @@ class Notification(models.Model):
         ESCALATION = "escalation", _("Escalatie: een termijn is verstreken")
         ASSIGNED = "assigned", _("Zaak aan u toegewezen")
         BACK_TO_TEAM = "back_to_team", _("Zaak terug bij het team")
+        PATTERN = "pattern", _("Meer zaken over dezelfde persoon")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
     # A person (in the app, and by e-mail to their registry address), or the

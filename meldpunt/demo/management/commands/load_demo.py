@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from meldpunt.demo import data
 from meldpunt.demo.cases import load_demo_cases
 from meldpunt.demo.loader import load_demo
+from meldpunt.demo.pattern import load_pattern
 
 
 class Command(BaseCommand):
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo cases: {made}, some of them overdue (the escalation run reminds and escalates them at once)."
             )
+        if load_pattern(organisation):
+            self.stdout.write("Demo pattern: four reports about former wethouder Gerard Wolters (pattern alerts).")
         self.stdout.write("")
         self.stdout.write(f"Demo staff logins ({base}/account/inloggen/):")
         self.stdout.write(f"  password for all: {data.DEMO_PASSWORD}")

@@ -1,0 +1,147 @@
+"""Pattern detection: every case about the same person meets, across years,
+channels and spellings (docs/patterns.md).
+
+Two accused links are about the same person when they point to the same
+registry person, or when both are typed names that are nobody in the
+registry with the same ``outsider_key`` (a keyed hash, see
+``meldpunt.cases.linking``). Look-ups go through the indexes on
+``SubjectLink.person`` and ``SubjectLink.outsider_key``, never a scan of the
+cases.
+
+* ``case_joined(case)``: when a case's accused already appears in earlier
+  cases of the organisation (any state, any year, any channel) and the
+  pattern now counts ``PATTERN_THRESHOLD`` cases or more, the handlers who
+  may open the case and the case's protocol recipients who may open it get a
+  pattern alert: a notification without content, once per case and person,
+  obeying exclusions like every notification. Called by ``submit_report``
+  and after a link is confirmed or corrected, inside their transactions.
+* ``earlier_cases_for(viewer, case)``: per accused link, the earlier cases
+  about that person the viewer may open (the case page's "n eerdere zaken
+  over deze persoon"); cases the viewer may not open are not counted.
+* ``timeline(viewer, link)``: every case about the person of ``link`` the
+  viewer may open, oldest first (the person timeline).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from meldpunt.cases.models import Case, SubjectLink
+
+# A pattern: at least this many cases (the new one included) about one person;
+# settings.PATTERN_THRESHOLD overrides it, 0 switches the alerts off.
+PATTERN_THRESHOLD = 2
+
+
+def threshold() -> int:
+    return getattr(settings, "PATTERN_THRESHOLD", PATTERN_THRESHOLD)
+
+
+def _same_person(links) -> Q | None:
+    """Accused links about the same people as ``links``."""
+    people = {link.person_id for link in links if link.person_id}
+    keys = {link.outsider_key for link in links if not link.person_id and link.outsider_key}
+    if not people and not keys:
+        return None
+    condition = Q(pk__in=[])
+    if people:
+        condition |= Q(person_id__in=people)
+    if keys:
+        condition |= Q(person__isnull=True, outsider_key__in=keys)
+    return condition & Q(role=SubjectLink.Role.BESCHULDIGDE)
+
+
+def _accused(case: Case) -> list[SubjectLink]:
+    return list(case.subjects.filter(role=SubjectLink.Role.BESCHULDIGDE))
+
+
+def related_cases(case: Case, links=None):
+    """The organisation's other cases with an accused link about the same
+    person as one of ``links`` (default: the case's accused)."""
+    condition = _same_person(_accused(case) if links is None else links)
+    if condition is None:
+        return Case.objects.none()
+    linked = SubjectLink.objects.filter(condition, case__organisation_id=case.organisation_id).values("case_id")
+    return Case.objects.filter(pk__in=linked).exclude(pk=case.pk)
+
+
+def _recipients(case: Case) -> list:
+    """Who is told: the handlers who may open the case, and its protocol recipients who may."""
+    from meldpunt.cases.access import may_open
+    from meldpunt.notifications.service import handlers_who_may_open
+    from meldpunt.protocol.models import CaseRecipient
+    from meldpunt.registry.models import Person
+
+    people = {person.pk: person for person in handlers_who_may_open(case)}
+    routed = Person.objects.filter(pk__in=CaseRecipient.objects.filter(case=case).values("person_id"))
+    for person in routed.order_by("pk"):
+        if person.pk not in people and may_open(person, case):
+            people[person.pk] = person
+    return list(people.values())
+
+
+def alert_text(case: Case, visible_earlier: int) -> str:
+    if visible_earlier:
+        return _("Zaak %(ref)s gaat over dezelfde persoon als %(count)s eerdere zaken.") % {
+            "ref": case.reference,
+            "count": visible_earlier,
+        }
+    return _("Zaak %(ref)s gaat over een persoon over wie eerder een zaak is gemeld.") % {"ref": case.reference}
+
+
+def case_joined(case: Case) -> list:
+    """Alert the people who may open ``case`` that it joins a pattern (see the
+    module docstring). Returns the notifications written."""
+    from meldpunt.cases.access import cases_visible_to_person
+    from meldpunt.notifications.models import Notification
+    from meldpunt.notifications.service import notify
+
+    if not threshold():
+        return []
+    earlier = related_cases(case).filter(received_at__lte=case.received_at)
+    earlier_ids = list(earlier.values_list("pk", flat=True))
+    if len(earlier_ids) + 1 < threshold() or not earlier_ids:
+        return []
+    told = set(
+        Notification.objects.filter(case=case, kind=Notification.Kind.PATTERN).values_list("person_id", flat=True)
+    )
+    written = []
+    for person in _recipients(case):
+        if person.pk in told:
+            continue
+        visible = cases_visible_to_person(person).filter(pk__in=earlier_ids).count()
+        written.append(notify(person.pk, case.organisation, case, Notification.Kind.PATTERN, alert_text(case, visible)))
+    return written
+
+
+@dataclass
+class EarlierCases:
+    link: SubjectLink
+    cases: list[Case] = field(default_factory=list)
+
+
+def earlier_cases_for(staff, case: Case) -> list[EarlierCases]:
+    """Per accused link of ``case``, the earlier cases about that person that
+    ``staff`` (a StaffAccount) may open, oldest first."""
+    from meldpunt.cases.access import cases_visible_to
+
+    found = []
+    for link in _accused(case):
+        others = related_cases(case, [link]).filter(received_at__lte=case.received_at)
+        visible = cases_visible_to(staff).filter(pk__in=others.values("pk")).order_by("received_at", "pk")
+        found.append(EarlierCases(link, list(visible)))
+    return [item for item in found if item.cases]
+
+
+def timeline(staff, link: SubjectLink) -> list[Case]:
+    """Every case about the person of ``link`` (its own case included) that
+    ``staff`` may open, oldest first."""
+    from meldpunt.cases.access import cases_visible_to
+
+    condition = _same_person([link])
+    if condition is None:
+        return []
+    linked = SubjectLink.objects.filter(condition, case__organisation_id=link.case.organisation_id).values("case_id")
+    return list(cases_visible_to(staff).filter(pk__in=linked).order_by("received_at", "pk"))
