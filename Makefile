@@ -38,6 +38,7 @@ setup: $(VENV)/.installed frontend messages
 run: setup
 	$(MANAGE) load_demo --base-url http://$(HOST):$(PORT)
 	$(MANAGE) sync_access --schedule
+	$(MANAGE) escalate --schedule
 	@echo ""
 	@echo "Meldpunt runs on http://$(HOST):$(PORT)/  (public page: http://$(HOST):$(PORT)/voorbeeldstad/)"
 	@echo "Staff: http://$(HOST):$(PORT)/account/inloggen/   Stop with Ctrl+C."

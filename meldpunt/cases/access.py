@@ -13,7 +13,8 @@ Rules (docs/security.md, "Access"; docs/protocol.md):
 * Protocol recipients (the burgemeester, the gemeentesecretaris, ...) see
   the cases routed to them (``CaseRecipient``, rewritten only by
   ``meldpunt.protocol.service``), for as long as they hold the position
-  through which the protocol reached them.
+  through which the protocol reached them; so do the people an escalation
+  of an overdue deadline reached (``EscalationRecipient``).
 * Nobody sees a case that names them, as accused or as involved, or that
   names someone they have a registered conflict with, or from which a
   protocol rule excludes them (``RuleExclusion``), whatever their position.
@@ -60,11 +61,21 @@ def _routed_to(person: Person) -> QuerySet[CaseRecipient]:
     return _standing(CaseRecipient.objects.filter(person=person))
 
 
+def _escalated_to(person: Person):
+    """The escalations of a deadline that reached ``person`` (``meldpunt.escalation``),
+    standing while they hold the position through which it reached them."""
+    from meldpunt.escalation.models import EscalationRecipient
+
+    return _standing(EscalationRecipient.objects.filter(person=person))
+
+
 def cases_visible_to_person(person: Person, *, handler: bool | None = None) -> QuerySet[Case]:
     """The cases ``person`` may open. ``handler`` may be passed when already known."""
     cases = Case.objects.filter(organisation_id=person.organisation_id)
     if not (is_handler(person) if handler is None else handler):
-        cases = cases.filter(pk__in=_routed_to(person).values("case_id"))
+        cases = cases.filter(
+            Q(pk__in=_routed_to(person).values("case_id")) | Q(pk__in=_escalated_to(person).values("case_id"))
+        )
     return without_excluded(cases, person)
 
 
@@ -94,6 +105,10 @@ def people_who_may_open(people, case: Case) -> set[int]:
     if ids - handlers:
         recipients = CaseRecipient.objects.filter(case=case, person_id__in=ids - handlers)
         routed = set(_standing(recipients).values_list("person_id", flat=True))
+        from meldpunt.escalation.models import EscalationRecipient
+
+        escalated = EscalationRecipient.objects.filter(case=case, person_id__in=ids - handlers - routed)
+        routed |= set(_standing(escalated).values_list("person_id", flat=True))
     named = conflicted_with(
         SubjectLink.objects.filter(case=case, person__isnull=False).values_list("person_id", flat=True)
     )

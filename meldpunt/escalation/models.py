@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meldpunt.cases import deadlines
 from meldpunt.cases.models import Case
+from meldpunt.registry.models import Person, Position
 
 KIND_CHOICES = [
     (deadlines.ACKNOWLEDGEMENT, _("Ontvangstbevestiging")),
@@ -54,7 +55,26 @@ class Escalation(models.Model):
     # The registry people it went to (ids), and whether the external address got it.
     recipients = models.JSONField(default=list)
     external = models.BooleanField(default=False)
+    # The external address (``Organisation.external_oversight``) as it was when
+    # sent, and when its e-mail went out (``external.send_external_email``).
+    external_address = models.CharField(max_length=254, blank=True)
+    external_emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["sent_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["due_date", "round"], name="escalation_round_unique")]
+
+
+class EscalationRecipient(models.Model):
+    """Whom an escalation reached, and through which position: they may open
+    the case while they hold that position (``cases.access``), as a protocol
+    recipient may; being named in the case, a conflict or a rule exclusion
+    still keeps them out. Written only by ``escalation.sweep``."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="reached")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="escalation_recipients")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "case"], name="escalation_recipient_person")]
