@@ -107,6 +107,7 @@ def test_a_report_with_an_attachment_is_stored_and_its_receipt_code_opens_the_in
         ({"wishes": []}, "wishes", "Kies minstens één wens."),
         ({"period_start": "2999-01-01"}, "period_start", "Deze datum ligt in de toekomst."),
         ({"email": "geen-adres", "anonymous": "nee"}, "email", "Voer een geldig e-mailadres in."),
+        ({"search": "Bosman"}, "search", "Zoeken kan alleen in het webformulier."),
     ],
 )
 def test_bad_report_input_is_refused_naming_the_field_and_nothing_is_stored(organisation, bad_input, field, message):

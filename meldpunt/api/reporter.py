@@ -40,7 +40,7 @@ def _organisation(slug: str) -> Organisation:
     return get_object_or_404(Organisation, slug=slug)
 
 
-def _refused(until) -> "problems.JsonResponse":
+def _refused(until):
     seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
     return problems.problem(
         problems.TOO_MANY,
@@ -48,7 +48,7 @@ def _refused(until) -> "problems.JsonResponse":
             "Er zijn in korte tijd te veel verzoeken gedaan, vanaf uw verbinding of in totaal. Probeer het over "
             "%(seconds)d seconden opnieuw."
         )
-        % {"seconds": seconds},  # fmt: skip
+        % {"seconds": seconds},
         headers={"Retry-After": str(seconds)},
     )
 
@@ -71,6 +71,10 @@ def submit(request, org: str):
     form = ReportForm(request.POST, request.FILES, organisation=organisation)
     if not form.is_valid():
         return problems.invalid(problems.field_errors(form))
+    if form.cleaned_data["search"].strip():
+        # The web form's search box has no round trip here; refuse rather than drop what was sent.
+        message = _("Zoeken kan alleen in het webformulier. Noem personen met persoon_<id> of vrij_naam_N.")
+        return problems.invalid([{"field": "search", "detail": message}])
     refused_until = throttle.report_submission_refused_until(request)
     if refused_until:
         return _refused(refused_until)
