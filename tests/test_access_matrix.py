@@ -202,6 +202,43 @@ MATRIX: dict[str, list[Probe]] = {
             state=case_state,
         ),
     ],
+    # Timeline entries (note, hearing, conversation, aftercare offer, the accused leaving): handlers only.
+    "behandelen:record_entry": [
+        # Tried: an internal note.
+        Probe(
+            lambda w: f"{case_url(w.ref)}vastleggen/notitie/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"text": "Eerst de manager van de melder bellen."},
+            state=lambda w, _c: w.case.events.count(),
+        ),
+        # Tried: recording that the accused wethouder resigned (ends his appointment, never the case).
+        Probe(
+            lambda w: f"{case_url(w.ref)}vastleggen/vertrek/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {
+                "person": w.person("Henk Bosman").pk,
+                "reason": "aftreden",
+                "date": str(datetime.date.today()),
+            },
+            state=lambda w, _c: w.case.events.count(),
+        ),
+    ],
+    # The owner: handlers only; "ik pak deze zaak op" is the same POST with one's own person.
+    "behandelen:assign_owner": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}eigenaar/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"owner": w.person("Ingrid Vos").pk},
+            state=lambda w, _c: Case.objects.get(pk=w.case.pk).owner_id,
+        ),
+    ],
+    # Mijn zaken: one's own cases and, for a handler, the team's; nobody else's.
+    "behandelen:my_cases": [
+        Probe(lambda w: "/behandelen/mijn-zaken/", expect(staff=UNLISTED, handler=LISTED)),
+    ],
     "behandelen:add_subject": [
         # Tried: naming another person in the case (re-classification).
         Probe(

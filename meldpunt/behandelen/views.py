@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -11,15 +12,17 @@ from django.views.decorators.http import require_POST
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.audit.models import AuditEvent
 from meldpunt.audit.phrases import describe_events
-from meldpunt.behandelen.pattern_views import case_page_context
-from meldpunt.cases import actions, worklist
+from meldpunt.behandelen.case_page import accused_left_form, owner_form, render_case
+from meldpunt.behandelen.forms import AftercareForm, ConversationForm, HearingForm, NoteForm, StaffMessageForm, StepForm
+from meldpunt.cases import actions, my_cases, ownership, worklist
 from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
 from meldpunt.cases.form_flow import report_form_step
-from meldpunt.cases.forms import MessageForm, StaffReportForm, SubjectForm
+from meldpunt.cases.forms import StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message
+from meldpunt.cases.ownership import owner_label
 from meldpunt.cases.workflow import (
     STAFF,
-    STAFF_MESSAGE_STATES,
+    STEPS_BY_NAME,
     MessageNotAllowed,
     StepIncomplete,
     TransitionNotAllowed,
@@ -58,14 +61,15 @@ def home(request):
 
 @staff_required
 def case_detail(request, reference):
+    """The case page. A POST is a message to the reporter (``is_feedback``: the
+    substantive feedback); a message with a mistake comes back with what was typed."""
     if request.method == "POST":
         case = access_case_for_handling(request.staff, reference)
     else:
         case = access_case(request.staff, reference)
     handles = may_handle(request.staff)
-    form = MessageForm()
     if request.method == "POST":
-        form = MessageForm(request.POST, request.FILES)
+        form = StaffMessageForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 actions.post_message(
@@ -74,45 +78,138 @@ def case_detail(request, reference):
                     form.cleaned_data["body"],
                     staff_user=request.user,
                     files=form.cleaned_data["files"],
+                    is_feedback=form.cleaned_data["is_feedback"],
                 )
             except MessageNotAllowed:
                 messages.error(request, _("De melder heeft deze melding ingetrokken; u kunt geen bericht meer sturen."))
             else:
                 messages.success(request, _("Uw bericht staat in het postvak van de melder."))
             return redirect("behandelen:case", reference=case.reference)
+        return _case_page(request, case, handles, {"message": form})
+    return _case_page(request, case, handles)
+
+
+def _case_page(request, case, handles, bound=None, step_error=""):
     actions.record_read(request.user, case)
     notification_service.case_opened(request.staff.person, case)
-    context = {
-        "case": case,
-        "content": case.content,
-        "labels": case.content_labels(),
-        "subjects": case.subjects.select_related("person"),
-        "messages_thread": case.messages.prefetch_related("attachments"),
-        "attachments": case.attachments.all(),
-        "form": form,
-        "next_steps": available_steps(case.state, by=STAFF) if handles else [],
-        "handles": handles,
-        "may_message": case.state in STAFF_MESSAGE_STATES,
-        "routing": case.routing_decisions.prefetch_related("recipients__person").select_related("version").first(),
-        "subject_form": SubjectForm(organisation=request.organisation) if handles else None,
-        **case_page_context(request, case, handles),
-    }
-    return render(request, "behandelen/case.html", context, status=400 if form.errors else 200)
+    status = 400 if bound or step_error else 200
+    return render_case(request, case, handles=handles, bound=bound, step_error=step_error, status=status)
+
+
+def _back_to_case(request, case, message):
+    messages.success(request, message)
+    return redirect(f"{reverse('behandelen:case', args=[case.reference])}#tijdlijn")
 
 
 @staff_required
 @require_POST
 def change_state(request, reference):
+    """One lifecycle step (``step`` names it) with what it needs. A step that
+    cannot be taken from this state (also a name typed into the request) or
+    that lacks something comes back on the case page, nothing changed."""
     case = access_case_for_handling(request.staff, reference)
-    given = actions.StepInput(**{name: request.POST.get(name, "") for name in actions.StepInput.__dataclass_fields__})
-    try:
-        actions.take_step(case, request.POST.get("step", ""), given, staff_user=request.user)
-    except TransitionNotAllowed:
-        messages.error(request, _("Deze stap is vanuit de huidige status niet mogelijk."))
-    except StepIncomplete as incomplete:
-        for message in incomplete.errors.values():
-            messages.error(request, message)
-    return redirect("behandelen:case", reference=case.reference)
+    name = request.POST.get("step", "")
+    step = STEPS_BY_NAME.get(name)
+    if step is None or step not in available_steps(case.state, by=STAFF):
+        return _case_page(request, case, True, step_error=_("Deze stap is vanuit de huidige status niet mogelijk."))
+    form = StepForm(request.POST, step=step)
+    if form.is_valid():
+        try:
+            actions.take_step(case, name, actions.StepInput(**form.step_input()), staff_user=request.user)
+        except TransitionNotAllowed:
+            form.add_error(None, _("Deze stap is vanuit de huidige status niet mogelijk."))
+        except StepIncomplete as incomplete:
+            for need, message in incomplete.errors.items():
+                form.add_error(need if need in form.fields else None, message)
+        else:
+            return _back_to_case(request, case, _("Stap gezet: %(step)s.") % {"step": step.label})
+    return _case_page(request, case, True, {"step": form})
+
+
+# Timeline entries a handler records: the form, and the action that records it.
+ENTRIES = {
+    "notitie": (
+        "note",
+        lambda data, case: NoteForm(data),
+        lambda case, d, user: actions.add_note(case, d["text"], staff_user=user),
+    ),
+    "hoor-en-wederhoor": (
+        "hearing",
+        lambda data, case: HearingForm(data),
+        lambda case, d, user: actions.record_hearing(
+            case, day=d["date"], heard_by=d["heard_by"], summary=d["text"], staff_user=user
+        ),
+    ),
+    "gesprek": (
+        "conversation",
+        lambda data, case: ConversationForm(data),
+        lambda case, d, user: actions.record_conversation(
+            case, day=d["date"], held_by=d["held_by"], summary=d["text"], is_feedback=d["is_feedback"], staff_user=user
+        ),
+    ),
+    "nazorg": (
+        "aftercare",
+        lambda data, case: AftercareForm(data),
+        lambda case, d, user: actions.record_aftercare_offer(case, day=d["date"], how=d["text"], staff_user=user),
+    ),
+    "vertrek": (
+        "left",
+        accused_left_form,
+        lambda case, d, user: actions.record_accused_left(
+            case, person=d["person"], reason=d["reason"], day=d["date"], staff_user=user
+        ),
+    ),
+}
+
+
+@staff_required
+@require_POST
+def record_entry(request, reference, what):
+    """A timeline entry (note, hearing, conversation, aftercare offer, the accused
+    leaving); a mistake comes back at its field with what was typed, nothing stored."""
+    case = access_case_for_handling(request.staff, reference)
+    if what not in ENTRIES:
+        raise Http404
+    key, make_form, record_it = ENTRIES[what]
+    form = make_form(request.POST, case)
+    if form.is_valid():
+        try:
+            record_it(case, form.cleaned_data, request.user)
+        except actions.EventRefused as refused:
+            for name, message in refused.errors.items():
+                form.add_error(name if name in form.fields else None, message)
+        else:
+            return _back_to_case(request, case, _("Vastgelegd in de tijdlijn van de zaak."))
+    bound = {key: form}
+    return _case_page(request, case, True, bound)
+
+
+@staff_required
+@require_POST
+def assign_owner(request, reference):
+    """Give the case to a handler (``owner``; "ik pak deze zaak op" sends one's
+    own person) or back to the team (empty). A refusal is said on the case page."""
+    case = access_case_for_handling(request.staff, reference)
+    form = owner_form(case, request.POST)
+    if form.is_valid():
+        try:
+            ownership.assign(case, form.cleaned_data["owner"], staff_user=request.user)
+        except ownership.OwnerRefused as refused:
+            form.add_error("owner", str(refused))
+        else:
+            return _back_to_case(request, case, _("Eigenaar van de zaak: %(name)s.") % {"name": owner_label(case)})
+    return _case_page(request, case, True, {"owner": form})
+
+
+@staff_required
+def mine(request):
+    """Mijn zaken: my open cases and the team's I may pick up, next deadline first
+    (overdue at the top), and the reminders and escalations that reached me."""
+    context = {
+        "cases": my_cases.my_cases(request.staff, timezone.now()),
+        "alerts": my_cases.alerts_for(request.staff),
+    }
+    return render(request, "behandelen/my_cases.html", context)
 
 
 @staff_required

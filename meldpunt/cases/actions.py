@@ -489,6 +489,12 @@ def _facts(locked: Case, given: StepInput) -> Facts:
     )
 
 
+def case_facts(case: Case) -> Facts:
+    """What the lifecycle table knows of the case now, without a step's input
+    (for pages that show what a step still needs: feedback, aftercare)."""
+    return _facts(case, StepInput())
+
+
 def take_step(case: Case, name: str, given: StepInput | None = None, *, staff_user=None, by_reporter=False) -> Case:
     """Take the lifecycle step ``name`` (``workflow.STEPS``), or raise
     ``TransitionNotAllowed`` (no such step from this state for this actor) or
@@ -693,3 +699,38 @@ def record_aftercare_offer(case: Case, *, day: datetime.date, how: str, staff_us
         occurred_on=day,
         set_field="aftercare_offered_at",
     )
+
+
+def record_accused_left(
+    case: Case, *, person, reason: str, day: datetime.date | None, staff_user
+) -> CaseEvent:
+    """An accused named in the case left their position (aftreden, einde termijn,
+    ontslag, overlijden): an event on the case, never its end. The appointments
+    the person held on that day end in the registry with that reason; the case
+    keeps its state, its deadlines and its escalations."""
+    from meldpunt.registry import actions as registry_actions
+    from meldpunt.registry.models import Appointment, EndReason
+
+    errors = {}
+    if person is None or not case.subjects.filter(role=SubjectLink.Role.BESCHULDIGDE, person=person).exists():
+        errors["person"] = _("Kies een beschuldigde die in deze zaak staat.")
+    if reason not in EndReason.values:
+        errors["reason"] = _("Kies hoe de beschuldigde vertrok: aftreden, einde termijn, ontslag of overlijden.")
+    if errors:
+        raise EventRefused(errors)
+    # The accused may have left before the report came in (the seed's wethouder did).
+    _check_day(day, case, not_before_case=False)
+    held = Appointment.objects.filter(Appointment.held_on(day), person=person).select_related("position")
+    with transaction.atomic():
+        for appointment in held:
+            appointment.end_date, appointment.end_reason = day, reason
+            registry_actions.end_appointment(appointment, staff_user=staff_user)
+        return _record_event(
+            case,
+            CaseEvent.Kind.ACCUSED_LEFT,
+            staff_user=staff_user,
+            audit_action="case.accused_left",
+            person=person,
+            occurred_on=day,
+            detail={"reason": reason},
+        )

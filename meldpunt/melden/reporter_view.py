@@ -4,7 +4,7 @@ sent it, and a status text that follows what happened (issue 15, point 5)."""
 from django.utils.translation import gettext as _
 
 from meldpunt.cases.models import ContactContext, Message, Relation, State, SubjectLink, ToldBefore, Wish
-from meldpunt.cases.workflow import CLOSED_STATES, EXPLANATION
+from meldpunt.cases.workflow import CLOSED_STATES, EXPLANATION, REPORTER_PATH
 from meldpunt.dates import long_date
 
 
@@ -32,6 +32,31 @@ def status_text(case, thread: list[Message]) -> str:
         return str(EXPLANATION[case.state])
     return _("Uw melding is ontvangen. Uiterlijk %(due)s neemt een behandelaar via dit postvak contact met u op.") % {
         "due": long_date(case.acknowledgement_due)
+    }
+
+
+def step_path(case) -> dict:
+    """Where the case stands on the reporter's path (``workflow.REPORTER_PATH``):
+    each step with whether it is done, current or still to come; the plain
+    words for the current step; and the step that comes next."""
+    labels = dict(State.choices)
+    here = REPORTER_PATH.index(case.state) if case.state in REPORTER_PATH else len(REPORTER_PATH)
+    # A withdrawn or referred case left the path somewhere: no step is shown as done.
+    finished = case.state in REPORTER_PATH or case.state == State.AFGESLOTEN
+    steps = [
+        {"label": labels[state], "done": finished and i < here, "current": i == here}
+        for i, state in enumerate(REPORTER_PATH)
+    ]
+    # After the last step of the path (aftercare) the case is closed.
+    following = REPORTER_PATH[here + 1] if here + 1 < len(REPORTER_PATH) else None
+    if case.state == REPORTER_PATH[-1]:
+        following = State.AFGESLOTEN
+    return {
+        "steps": steps,
+        "on_path": case.state in REPORTER_PATH,
+        "current": labels[case.state],
+        "explanation": str(EXPLANATION[case.state]),
+        "next": labels[following] if following else "",
     }
 
 

@@ -198,6 +198,7 @@ def _inbox_page(request, organisation, case, form):
         "messages_thread": thread,
         "attachments": case.attachments.all(),
         "explanation": reporter_view.status_text(case, thread),
+        "path": reporter_view.step_path(case),
         "report": reporter_view.submitted_report(case),
         "can_write": case.state in OPEN_STATES,
         "idle_minutes": session.REPORTER_IDLE_SECONDS // 60,
@@ -245,7 +246,7 @@ def withdraw(request, org):
     if request.method == "POST":
         # The action decides on the locked case; withdrawn or closed meanwhile means the page says so.
         try:
-            actions.withdraw(case)
+            actions.withdraw(case, erase_identity=request.POST.get("erase_identity") == "ja")
         except TransitionNotAllowed:
             case.refresh_from_db(fields=["state"])
         else:

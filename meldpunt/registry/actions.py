@@ -118,9 +118,9 @@ def appoint(appointment: Appointment, *, staff_user) -> Appointment:
 
 @transaction.atomic
 def end_appointment(appointment: Appointment, *, staff_user) -> Appointment:
-    """Store the end date of an appointment (already set and validated)."""
+    """Store the end date of an appointment, and why it ended when known (already set and validated)."""
     with _no_rights_for_oneself(staff_user):
-        appointment.save(update_fields=["end_date"])
+        appointment.save(update_fields=["end_date", "end_reason"])
     _changed(
         appointment.position.organisation,
         staff_user,
@@ -128,6 +128,7 @@ def end_appointment(appointment: Appointment, *, staff_user) -> Appointment:
         position=appointment.position.code,
         person=appointment.person_id,
         end=appointment.end_date.isoformat(),
+        **({"reason": appointment.end_reason} if appointment.end_reason else {}),
     )
     return appointment
 

@@ -175,6 +175,15 @@ def _leads_back(start: "Position", field: str, target_pk: int) -> bool:
     return False
 
 
+class EndReason(models.TextChoices):
+    """Why someone left a position."""
+
+    AFTREDEN = "aftreden", _("Aftreden")
+    EINDE_TERMIJN = "einde_termijn", _("Einde termijn")
+    ONTSLAG = "ontslag", _("Ontslag")
+    OVERLIJDEN = "overlijden", _("Overlijden")
+
+
 class Appointment(models.Model):
     """A person holding a position, from a start date to an (open) end date."""
 
@@ -182,6 +191,9 @@ class Appointment(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
     start_date = models.DateField(_("begindatum"))
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    # Why the appointment ended, when it is known (recorded with the accused
+    # leaving, ``cases.actions.record_accused_left``).
+    end_reason = models.CharField(_("reden van het einde"), max_length=20, choices=EndReason.choices, blank=True)
     # The portfolio held during this appointment; empty: the position's own
     # (the default). See docs/adr/0004-dated-portfolios.md.
     portfolio = models.CharField(
