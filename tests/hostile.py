@@ -23,6 +23,13 @@ def short_payload(tag: str) -> str:
     return f"\"'><b {INJECTED}>{tag}"
 
 
+def own_words_payload(tag: str) -> str:
+    """A payload sharing no word with ``payload``: for a typed-in name or search
+    text, which the registry search and the subject resolver would otherwise
+    match to a registry person whose name is a ``payload`` (``tag`` one word too)."""
+    return f"\"'><details open ontoggle=prompt()>{tag}"
+
+
 def file_payload(tag: str) -> str:
     """For a file name: without the double quote, which browsers send as %22 in a
     multipart header (a raw double quote would end the header's name there)."""
