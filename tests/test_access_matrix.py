@@ -633,6 +633,22 @@ MATRIX: dict[str, list[Probe]] = {
             state=lambda w, _c: Conflict.objects.filter(person__organisation=w.case.organisation).count(),
         ),
     ],
+    "beheer:deadlines": [
+        Probe(lambda w: "/beheer/termijnen/", expect(staff=FORBIDDEN, beheerder=OK, other_org=OWN_ONLY), **REGISTRY),
+        # Tried: a reminder 5 days before a deadline instead of 2.
+        Probe(
+            lambda w: "/beheer/termijnen/",
+            expect(staff=FORBIDDEN, beheerder=done(), other_org=Answer(302)),
+            method="POST",
+            data=lambda w: {
+                "acknowledgement_days": 7,
+                "feedback_months": 3,
+                "reminder_days": 5,
+                "count_working_days": "on",
+            },
+            state=lambda w, _c: type(w.case.organisation).objects.get(pk=w.case.organisation_id).reminder_days,
+        ),
+    ],
     "beheer:conflict_remove": [
         Probe(
             lambda w: f"/beheer/conflicten/{w.conflict.pk}/verwijderen/",

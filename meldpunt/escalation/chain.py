@@ -1,12 +1,18 @@
 """Who an escalation goes to, as a pure function on the routing's snapshot.
 
-The protocol rule of each accused's category lists escalation codes
+The categories are those of the case's latest routing decision (routing runs
+again whenever the registry, a conflict or the protocol changes), so the sweep
+never needs the case's sealed content (a worker may run without the key
+file). The protocol rule of each category lists escalation codes
 (``ProtocolRule.escalation``); they resolve exactly as routing resolves its
 recipient codes (``meldpunt.protocol.routing``): to positions, to their
 holders today, and down the deputy chain when a position is vacant or its
 holder is excluded. Excluded, always: everyone the case names, everyone
 conflicted with them and whoever the rule's exclusions name (the routing
-decision's ``excluded``). ``external`` sends the escalation to the
+decision's ``excluded``, rebuilt here from the people the case names, the
+registry's conflicts and the case's stored rule exclusions). A relative code
+(the accused's manager) uses the positions the accused holds now, or held
+last. ``external`` sends the escalation to the
 organisation's external address (e-mail only). When the chain leaves
 nobody and no external address, the integrity office's handlers get it and
 then the functional admins, as in routing: an escalation never lands nowhere.
@@ -23,7 +29,6 @@ from meldpunt.protocol.routing import (
     _eligible_holder,
     _positions_for,
     accused_categories,
-    route,
 )
 
 
@@ -34,10 +39,14 @@ class Chain:
     external: bool = False
 
 
-def escalation_chain(registry: RegistryView, protocol: Protocol, named: list[Named], period: EventPeriod) -> Chain:
-    excluded = route(registry, protocol, named, period).excluded
+def escalation_chain(
+    registry: RegistryView, protocol: Protocol, categories: list[str], named: list[Named], rule_excluded: set[int]
+) -> Chain:
+    excluded = registry.with_conflicts({n.person for n in named if n.person is not None}) | set(rule_excluded)
+    now = EventPeriod(registry.today, registry.today, given=False)
+    positions = [p for _c, _person, held, _h in accused_categories(registry, named, now) for p in held]
     chain = Chain()
-    for category, _person, positions, _holdings in accused_categories(registry, named, period):
+    for category in categories:
         rule = protocol.rules.get(category)
         for code in rule.escalation if rule else ():
             if code == EXTERNAL:

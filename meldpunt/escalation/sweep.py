@@ -198,12 +198,15 @@ def _remind(escalation: Escalation, case, reason: str) -> None:
 
 
 def _escalate(escalation: Escalation, case, reason: str, snapshots: _Snapshots) -> None:
+    from meldpunt.protocol.models import RuleExclusion
     from meldpunt.protocol.routing import Named
-    from meldpunt.protocol.service import event_period
 
     registry, protocol = snapshots.get(case.organisation)
+    decision = case.routing_decisions.order_by("-decided_at", "-pk").first()
+    categories = decision.categories if decision is not None else ["onbekend"]
     named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in case.subjects.all()]
-    chain = escalation_chain(registry, protocol, named, event_period(case))
+    rule_excluded = set(RuleExclusion.objects.filter(case=case).values_list("person_id", flat=True))
+    chain = escalation_chain(registry, protocol, categories, named, rule_excluded)
     EscalationRecipient.objects.bulk_create(
         EscalationRecipient(escalation=escalation, case=case, person_id=person, position_id=position)
         for person, position in chain.people.items()
