@@ -87,9 +87,6 @@ class StepForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
 
 
 class StaffMessageForm(MessageForm):
-    body = forms.CharField(
-        label=_("Bericht aan de melder"), widget=forms.Textarea(attrs={"rows": 5}), max_length=validators.MAX_TEXT
-    )
     is_feedback = forms.BooleanField(label=_("Dit bericht is de inhoudelijke terugkoppeling"), required=False)
 
 
