@@ -12,9 +12,11 @@ What it measures, on the demo organisation grown to 10,000 registry people
    (``meldpunt.registry.directory.build_directory``).
 2. The resolver's own time per query at 10,000 people (target under 50 ms),
    over a mix of typed names, initials, roles at a date and addresses.
-3. Resolving and linking one new report (``submit_report`` with a typed
-   name: directory, resolution, storing, routing and the pattern check) and
-   the pattern check alone (``meldpunt.cases.patterns.case_joined``), with
+3. Resolving and linking one new report (``linking.prepare_subjects``:
+   building the directory and resolving the typed name), the pattern check
+   (``meldpunt.cases.patterns.case_joined``) and the whole ``submit_report``
+   (which also stores, encrypts, routes through a registry of 10,000
+   positions and notifies), with
    1,000 and with 100,000 existing reports in the organisation: both times
    and their ratio, which must stay under 1.5 (indexed look-ups by person
    and key, not a scan of the reports).
@@ -71,7 +73,7 @@ def child(database_url: str) -> dict:
 
     crypto.create_key_file(Path(settings.KEY_FILE))
     call_command("migrate", verbosity=0, interactive=False)
-    from meldpunt.cases import patterns
+    from meldpunt.cases import linking, patterns
     from meldpunt.cases.actions import ReportInput, SubjectInput, submit_report
     from meldpunt.cases.models import Case, SubjectLink
     from meldpunt.demo.loader import load_demo
@@ -108,7 +110,11 @@ def child(database_url: str) -> dict:
         existing += add_reports(organisation, template, size - existing, Case, SubjectLink, bram)
         submit = []
         check = []
+        link = []
         for typed in ("A.J. van der Veld", "B. vd Veld", "Bram vd Veld", "oud-raadslid Van der Veld", "K. de Wit"):
+            started = time.perf_counter()
+            linking.prepare_subjects(organisation, report(ReportInput, SubjectInput, typed))
+            link.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             case = submit_report(organisation, report(ReportInput, SubjectInput, typed))[0]
             submit.append((time.perf_counter() - started) * 1000)
@@ -117,10 +123,17 @@ def child(database_url: str) -> dict:
             patterns.case_joined(case)
             check.append((time.perf_counter() - started) * 1000)
             existing += 1
-        figures[size] = {"submit_and_link_ms": statistics.median(submit), "pattern_check_ms": statistics.median(check)}
+        figures[size] = {
+            "resolve_and_link_ms": statistics.median(link),
+            "submit_and_link_ms": statistics.median(submit),
+            "pattern_check_ms": statistics.median(check),
+        }
     result["reports"] = {str(size): {k: round(v, 1) for k, v in values.items()} for size, values in figures.items()}
     result["ratio_submit_and_link"] = round(
         figures[LARGE]["submit_and_link_ms"] / figures[SMALL]["submit_and_link_ms"], 2
+    )
+    result["ratio_resolve_and_link"] = round(
+        figures[LARGE]["resolve_and_link_ms"] / figures[SMALL]["resolve_and_link_ms"], 2
     )
     result["ratio_pattern_check"] = round(figures[LARGE]["pattern_check_ms"] / figures[SMALL]["pattern_check_ms"], 2)
     return result
@@ -233,9 +246,12 @@ def main() -> None:
         if url:
             _postgres_database(postgres, "meldpunt_bench_patterns", create=True)
         try:
-            out = subprocess.run(  # noqa: S603
-                [sys.executable, __file__, "--child", url], capture_output=True, text=True, check=True, cwd=BASE_DIR
-            ).stdout
+            done = subprocess.run(  # noqa: S603
+                [sys.executable, __file__, "--child", url], capture_output=True, text=True, cwd=BASE_DIR
+            )
+            if done.returncode:
+                sys.exit(f"{name}: the benchmark failed:\n{done.stderr}")
+            out = done.stdout
         finally:
             if url:
                 _postgres_database(postgres, "meldpunt_bench_patterns", create=False)
@@ -247,12 +263,13 @@ def main() -> None:
         )
         for size, values in run["reports"].items():
             print(
-                f"{'':<11} {int(size):>7} reports: submit+link {values['submit_and_link_ms']} ms, "
-                f"pattern check {values['pattern_check_ms']} ms"
+                f"{'':<11} {int(size):>7} reports: resolve+link {values['resolve_and_link_ms']} ms, "
+                f"pattern check {values['pattern_check_ms']} ms, whole submission {values['submit_and_link_ms']} ms"
             )
         print(
-            f"{'':<11} ratio {LARGE:,} / {SMALL:,}: submit+link {run['ratio_submit_and_link']}, "
-            f"pattern check {run['ratio_pattern_check']} (must stay under 1.5)"
+            f"{'':<11} ratio {LARGE:,} / {SMALL:,}: resolve+link {run['ratio_resolve_and_link']}, "
+            f"pattern check {run['ratio_pattern_check']}, whole submission {run['ratio_submit_and_link']} "
+            "(must stay under 1.5)"
         )
     path = write_results(result, "patterns", stamp, "patterns-latest.json")
     print(f"written to {path}")

@@ -75,24 +75,22 @@ def build_directory(organisation, day: datetime.date | None = None) -> Directory
     """The organisation's people with their dated terms, ready for ``resolve()``."""
     terms = terms_by_person(organisation)
     people = []
-    for pk, name, email, voornamen, voorletters, roepnaam, tussenvoegsel, achternaam, aliases, others, handles in (
-        Person.objects.filter(organisation=organisation).values_list(*PERSON_FIELDS)
-    ):
+    for row in Person.objects.filter(organisation=organisation).values(*PERSON_FIELDS):
         people.append(
             Known(
-                pk,
+                row["pk"],
                 PersonName(
-                    name,
-                    voornamen=voornamen,
-                    voorletters=voorletters,
-                    roepnaam=roepnaam,
-                    tussenvoegsel=tussenvoegsel,
-                    achternaam=achternaam,
-                    aliases=lines(aliases),
+                    row["name"],
+                    voornamen=row["voornamen"],
+                    voorletters=row["voorletters"],
+                    roepnaam=row["roepnaam"],
+                    tussenvoegsel=row["tussenvoegsel"],
+                    achternaam=row["achternaam"],
+                    aliases=lines(row["aliases"]),
                 ),
-                terms=tuple(terms.get(pk, ())),
-                emails=tuple(a for a in (email, *lines(others)) if a),
-                handles=lines(handles),
+                terms=tuple(terms.get(row["pk"], ())),
+                emails=tuple(a for a in (row["email"], *lines(row["other_emails"])) if a),
+                handles=lines(row["handles"]),
             )
         )
     return Directory(people, today=day or today())
