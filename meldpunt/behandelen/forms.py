@@ -36,11 +36,14 @@ def _line_field(label):
 class NeededFieldsMixin:
     """Fields the action needs are shown as needed, not "niet verplicht"; the
     form lets them through empty so that the action's message (one place) says
-    what is missing."""
+    what is missing. ``id_prefix`` keeps the ids of the page's forms apart."""
 
     optional = ()
+    id_prefix = ""
 
     def __init__(self, *args, **kwargs):
+        if self.id_prefix:
+            kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             field.needed = name not in self.optional
@@ -92,18 +95,14 @@ class StaffMessageForm(MessageForm):
 
 class NoteForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
     text = _text_field(_("Notitie"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="id_note_%s", **kwargs)
+    id_prefix = "note"
 
 
 class HearingForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
     date = _date_field(_("Datum van het gesprek"))
     heard_by = _line_field(_("Gehoord door"))
     text = _text_field(_("Samenvatting van wat de beschuldigde zei"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="id_hearing_%s", **kwargs)
+    id_prefix = "hearing"
 
 
 class ConversationForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
@@ -114,17 +113,13 @@ class ConversationForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
         label=_("In dit gesprek kreeg de melder de inhoudelijke terugkoppeling"), required=False
     )
     optional = ("is_feedback",)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="id_conversation_%s", **kwargs)
+    id_prefix = "conversation"
 
 
 class AftercareForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
     date = _date_field(_("Datum van het aanbod"))
     text = _text_field(_("Wat is aangeboden, en hoe"), rows=2)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, auto_id="id_aftercare_%s", **kwargs)
+    id_prefix = "aftercare"
 
 
 class AccusedLeftForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
@@ -146,8 +141,10 @@ class AccusedLeftForm(NeededFieldsMixin, NLDesignFormMixin, forms.Form):
     )
     date = _date_field(_("Datum van vertrek"))
 
+    id_prefix = "left"
+
     def __init__(self, *args, organisation_people, accused, **kwargs):
-        super().__init__(*args, auto_id="id_left_%s", **kwargs)
+        super().__init__(*args, **kwargs)
         # Any person of the organisation is accepted here; the action refuses
         # one who is not an accused of this case, with its message.
         self.fields["person"].queryset = organisation_people
