@@ -322,3 +322,20 @@ def test_leaving_with_a_bad_person_reason_or_date_is_refused(case, handler, pers
     )
     assert snapshot(case) == before
     assert Appointment.objects.get(person=person("Henk Bosman"), position__code="weth-wonen").end_date is None
+
+
+@pytest.mark.django_db
+def test_the_timeline_says_which_reminder_or_escalation_was_sent(case, handler):
+    # As the sweep writes them (meldpunt/escalation/sweep.py): a reminder, then the first escalation.
+    for round_number in (0, 1):
+        CaseEvent.objects.create(
+            case=case,
+            kind=CaseEvent.Kind.ESCALATION,
+            at=timezone.now(),
+            actor="system:escalation",
+            detail={"deadline": "terugkoppeling", "round": round_number, "recipients": 2, "external": False},
+        )
+    timeline = handler.get(page_url(case)).content.decode().split('data-testid="timeline"', 1)[1]
+    assert "Herinnering: inhoudelijke terugkoppeling aan de melder nadert" in timeline
+    assert "Escalatie 1: inhoudelijke terugkoppeling aan de melder is over tijd" in timeline
+    assert "Ontvangers: 2" in timeline

@@ -63,6 +63,23 @@ def _owner_title(event: CaseEvent, team: str) -> str:
     return _("Eigenaar: %(name)s") % {"name": name}
 
 
+def _escalation(detail: dict) -> tuple[str, list[str]]:
+    """A reminder (round 0) or escalation (round 1, 2, ...) the sweep sent (``escalation.sweep``)."""
+    from meldpunt.escalation.models import KIND_CHOICES
+
+    deadline = str(dict(KIND_CHOICES).get(detail.get("deadline"), detail.get("deadline", "")))
+    deadline = deadline[:1].lower() + deadline[1:]
+    round_number = detail.get("round", 0)
+    if round_number:
+        title = _("Escalatie %(round)s: %(deadline)s is over tijd") % {"round": round_number, "deadline": deadline}
+    else:
+        title = _("Herinnering: %(deadline)s nadert") % {"deadline": deadline}
+    lines = [_("Ontvangers: %(count)s") % {"count": detail.get("recipients", 0)}]
+    if detail.get("external"):
+        lines.append(_("en per e-mail aan het externe adres"))
+    return title, lines
+
+
 def entry(event: CaseEvent, team: str) -> Entry:
     kind = event.kind
     title, lines = str(event.get_kind_display()), []
@@ -84,7 +101,7 @@ def entry(event: CaseEvent, team: str) -> Entry:
         }
         lines = [_("Het vertrek beëindigt de zaak niet.")]
     elif kind == CaseEvent.Kind.ESCALATION:
-        lines = [str(event.detail[k]) for k in ("reason", "kind") if event.detail.get(k)][:1]
+        title, lines = _escalation(event.detail)
     return Entry(kind, event.at, who(event), title, event.text, lines, event.occurred_on)
 
 
