@@ -6,7 +6,8 @@ fresh database in a temporary folder (demo municipality, N reports made
 through ``submit_report``), starts gunicorn on a free port of 127.0.0.1 with
 the configuration of ``make run`` (``--workers 4 --threads 1``; override with
 ``BENCH_WORKERS`` and ``BENCH_THREADS``) and, at 1, 4 and 16 concurrent
-clients, measures throughput and p50/p95 latency of:
+clients (``BENCH_LEVELS=16``: only 16), measures throughput and p50/p95
+latency of:
 
 - ``bare``: a Django view that reads nothing and renders nothing
   (``/bench/bare/``, added by ``bench/bare_settings.py`` beside Meldpunt's own
@@ -60,7 +61,7 @@ from common import REPORT_FIELDS, write_results
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable
-LEVELS = (1, 4, 16)
+LEVELS = tuple(int(n) for n in os.environ.get("BENCH_LEVELS", "1,4,16").split(","))
 REQUESTS_PER_CLIENT = {1: 40, 4: 20, 16: 10}
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
