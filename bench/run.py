@@ -24,8 +24,10 @@ It prints a table and writes JSON to ``bench/results/receipts-<timestamp>.json``
 and ``bench/results/latest.json``. The whole run takes about a minute.
 
 Afterwards it runs ``bench/notifications.py`` (seconds from a submitted
-report to its notification e-mails, with a real ``db_worker``) in its own
-process, since that one sets up its own temporary database.
+report to its notification e-mails, with a real ``db_worker``) and
+``bench/sweep.py`` (the escalation sweep over 100,000 open cases on SQLite and
+PostgreSQL), each in its own process, since they set up their own temporary
+databases.
 """
 
 import datetime
@@ -432,4 +434,7 @@ def main() -> None:
 if __name__ == "__main__":
     main()
     print()
-    sys.exit(subprocess.call([sys.executable, str(BASE_DIR / "bench" / "notifications.py")]))  # noqa: S603
+    notifications = subprocess.call([sys.executable, str(BASE_DIR / "bench" / "notifications.py")])  # noqa: S603
+    print()
+    sweep = subprocess.call([sys.executable, str(BASE_DIR / "bench" / "sweep.py")])  # noqa: S603
+    sys.exit(notifications or sweep)

@@ -167,6 +167,8 @@ def test_a_case_about_the_burgemeester_escalates_to_the_external_address_by_emai
 
 
 def test_no_email_in_the_external_address_alerts_the_functional_admin(organisation, person):
+    organisation.external_oversight = "Commissaris van de Koning, Postbus 1, 1000 AA Provinciestad (fictief)"
+    organisation.save()
     with time_machine.travel(START, tick=False):
         case, _code = report_about(organisation, person("Marieke van Dalen"))
     sweep_at(START + datetime.timedelta(days=120))
@@ -254,3 +256,19 @@ def test_the_command_sweeps_and_queues_one_repeating_sweep(organisation):
     tasks.escalation_sweep.enqueue()
     assert tasks.schedule() is False
     assert queued.count() == 1
+
+
+def test_the_backfill_gives_older_cases_the_deadlines_refresh_would(organisation, person):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("meldpunt.escalation.migrations.0003_backfill_due_dates").backfill
+    with time_machine.travel(START, tick=False):
+        case, _code = report_about(organisation, person("Henk Bosman"))
+    expected = list(DueDate.objects.filter(case=case).order_by("kind").values_list("kind", "due_at", "next_action_at"))
+    DueDate.objects.filter(case=case).delete()  # as before the lifecycle
+    backfill(apps, None)
+    backfill(apps, None)  # running it again adds nothing
+    rows = DueDate.objects.filter(case=case).order_by("kind").values_list("kind", "due_at", "next_action_at")
+    assert list(rows) == expected

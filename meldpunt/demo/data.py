@@ -23,7 +23,10 @@ ORGANISATION = {
     ),
     # A made-up coat of arms, served from meldpunt/static/.
     "logo": "meldpunt/demo/voorbeeldstad-logo.svg",
-    "external_oversight": "Commissaris van de Koning, Provinciehuis, Postbus 1, 1000 AA Provinciestad (fictief)",
+    "external_oversight": (
+        "Commissaris van de Koning, Provinciehuis, Postbus 1, 1000 AA Provinciestad (fictief), "
+        "integriteit.cdk@provinciestad.example"
+    ),
 }
 
 TERM_START = datetime.date(2022, 6, 1)
