@@ -24,7 +24,7 @@ def test_handler_with_second_factor_asks_and_the_reporter_answers(demo, live_ser
     expect(handler).to_have_url(f"{base}/behandelen/")
     row = handler.locator("tr", has=handler.get_by_role("link", name=reference))
     expect(row).to_contain_text("Henk Bosman")
-    expect(row).to_contain_text("Ontvangen")
+    expect(row).to_contain_text("Ontvangst bevestigd")  # an online report is acknowledged at once
     shot(handler, "handler-cases")
 
     handler.get_by_role("link", name=reference).click()

@@ -2,6 +2,7 @@
 sees each step in the inbox, in Dutch and in English (issue 10)."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -12,6 +13,16 @@ from tests.browser.journeys import ORG, report_anonymously, staff_login, totp_co
 pytestmark = pytest.mark.browser
 
 FEEDBACK = "Wij hebben uw melding onderzocht. De wethouder is aangesproken en er zijn maatregelen genomen."
+
+
+def serious_problems(page) -> list[str]:
+    """What axe-core finds serious or critical on the page (as tests/browser/test_accessibility.py)."""
+    result = Axe().run(page).response
+    return [
+        f"{v['id']}: {v['help']} ({'; '.join(', '.join(n['target']) for n in v['nodes'])})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def open_inbox(page, base, code):
@@ -47,6 +58,7 @@ def test_a_handler_works_a_case_to_closed_and_the_reporter_follows_each_step(dem
     code = report_anonymously(first, base, lambda page, name: shot(page, f"reporter-{name}"))
     reference = Case.objects.latest("pk").reference
 
+    # axe runs as script in the page: these contexts bypass the pages' CSP for it.
     dutch = new_context(javascript=False, viewport=PHONE).new_page()
     english = new_context(javascript=False, viewport=PHONE, locale="en-GB").new_page()
     open_inbox(dutch, base, code)
@@ -55,7 +67,7 @@ def test_a_handler_works_a_case_to_closed_and_the_reporter_follows_each_step(dem
     reporter_sees(english, "Receipt acknowledged", shot, "en-acknowledged")
     expect(english.get_by_test_id("where")).to_contain_text("Where your report is now")
 
-    handler = new_context().new_page()
+    handler = new_context(bypass_csp=True).new_page()
     staff_login(handler, base, "behandelaar1", totp_code("behandelaar1"))
     handler.goto(f"{base}/behandelen/zaak/{reference}/")
     expect(handler.get_by_test_id("case-owner")).to_have_text("Integriteitsbureau (team)")
@@ -81,6 +93,7 @@ def test_a_handler_works_a_case_to_closed_and_the_reporter_follows_each_step(dem
     expect(missing).to_contain_text("De melder heeft nog geen inhoudelijke terugkoppeling gehad.")
     expect(missing).to_contain_text("Er is nog geen nazorg aangeboden.")
     shot(handler, "handler-closing-missing")
+    assert serious_problems(handler) == []
     reporter_sees(dutch, "Terugkoppeling aan de melder", shot, "nl-terugkoppeling")
     reporter_sees(english, "Feedback to the reporter", shot, "en-feedback")
 
@@ -93,6 +106,9 @@ def test_a_handler_works_a_case_to_closed_and_the_reporter_follows_each_step(dem
     expect(dutch.get_by_test_id("message").last).to_contain_text(FEEDBACK)
     expect(dutch.get_by_test_id("feedback-given")).to_be_visible()
     reporter_sees(english, "Aftercare", shot, "en-aftercare")
+    inbox = new_context(viewport=PHONE, bypass_csp=True).new_page()
+    open_inbox(inbox, base, code)
+    assert serious_problems(inbox) == []
 
     aftercare = handler.locator("#nazorg")
     aftercare.locator('[name="date"]').fill(timezone.localdate().isoformat())
@@ -108,6 +124,8 @@ def test_a_handler_works_a_case_to_closed_and_the_reporter_follows_each_step(dem
     expect(timeline).to_contain_text("Afsluiten: van Nazorg naar Afgesloten")
     expect(timeline).to_contain_text("Reden: Vastgesteld en maatregelen genomen.")
     shot(handler, "handler-closed")
+    handler.goto(f"{base}/behandelen/mijn-zaken/")
+    assert serious_problems(handler) == []
 
     dutch.reload()
     expect(dutch.get_by_test_id("current-step")).to_contain_text("Nu: Afgesloten.")
