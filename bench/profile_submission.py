@@ -7,12 +7,14 @@ then, in one process, sends the public report form through the whole WSGI
 stack (Django's test client: every middleware, the session, CSRF, the view,
 the template of the redirect) ``RUNS`` times, and reports:
 
-- the median wall time of one POST, and of the same POST's parts measured
-  on their own (argon2id hash of the new receipt code, the case key and the
-  sealing, routing, notifications);
+- the median wall time of one POST, and the CPU time this process spent on
+  it (the database server's own time is not in it);
 - the number of SQL queries per POST, grouped by the table they touch first
-  (``django.db.connection.queries`` under ``CaptureQueriesContext``);
-- the functions with the most cumulative time under cProfile.
+  (``django.db.connection.queries`` under ``CaptureQueriesContext``), and how
+  many of them run while the case-number row is locked (the serial tail);
+- the Python function calls of ten POSTs and the functions with the most
+  cumulative and own time under cProfile (the argon2id hash, routing,
+  notifications, the audit chain, the form, the session each show there).
 
 The report is the one ``bench/load.py`` sends: anonymous, one typed-in
 accused person. Nothing is written to ``bench/results``; this is a tool for
@@ -85,6 +87,9 @@ def inner() -> None:
         post_once_client.post("/voorbeeldstad/melden/", fields)
     queries = captured.captured_queries[before_post:]
     by_table = collections.Counter(_table(q["sql"]) for q in queries)
+    # The serial tail: from locking the case-number row to the commit.
+    first = next(i for i, q in enumerate(queries) if "cases_casecounter" in q["sql"])
+    tail = next(i for i in range(first, len(queries)) if queries[i]["sql"].upper().startswith("COMMIT")) - first
     query_ms = sum(float(q["time"]) for q in queries) * 1000
 
     profiler = cProfile.Profile()
@@ -108,6 +113,7 @@ def inner() -> None:
         f"CPU of this process: median {statistics.median(cpu_times) * 1000:.1f} ms"
     )
     print(f"SQL queries in one POST: {len(queries)} ({query_ms:.1f} ms as the driver reports them)")
+    print(f"  of which {tail} between locking the case number and the commit (the serial tail)")
     for name, count in by_table.most_common():
         print(f"  {count:>4}  {name}")
     print(out.getvalue())
