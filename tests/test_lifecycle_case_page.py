@@ -99,7 +99,7 @@ def test_a_handler_works_a_case_from_received_to_closed_through_the_forms(case, 
 def test_an_illegal_step_is_refused_on_the_page_and_changes_nothing(case, handler, tried):
     before = snapshot(case)
     response = handler.post(page_url(case, "status/"), {"step": tried, "reason": "Getypte reden blijft staan."})
-    refused(response, "Deze stap is vanuit de huidige status niet mogelijk.")
+    refused(response, "Deze stap is vanuit de huidige status niet mogelijk.", "Getypte reden blijft staan.")
     assert snapshot(case) == before
 
 

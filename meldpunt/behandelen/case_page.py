@@ -98,6 +98,12 @@ def step_forms(case, bound=None) -> list:
     return result
 
 
+def typed_with_step(request) -> str:
+    """What was typed with a step that could not be taken at all, shown to copy."""
+    typed = (request.POST.get(name, "").strip() for name in ("reason", "referred_to"))
+    return "\n\n".join(text for text in typed if text)
+
+
 def render_case(request, case, *, handles: bool, bound: dict | None = None, step_error: str = "", status=200):
     """The case page; ``bound`` replaces blank forms by the one that was sent."""
     bound = bound or {}
@@ -114,6 +120,7 @@ def render_case(request, case, *, handles: bool, bound: dict | None = None, step
         "forms": forms,
         "step_forms": step_forms(case, bound.get("step")) if handles else [],
         "step_error": step_error,
+        "step_text": typed_with_step(request) if step_error else "",
         "handles": handles,
         "is_open": case.state in OPEN_STATES,
         "may_message": case.state in STAFF_MESSAGE_STATES,
