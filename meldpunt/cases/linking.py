@@ -37,7 +37,7 @@ from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases.models import Case, SubjectLink, SubjectProposal
 from meldpunt.crypto import name_keys
 from meldpunt.protocol.service import RECLASSIFIED, route_case
-from meldpunt.registry.directory import build_directory
+from meldpunt.registry import revision
 from meldpunt.registry.models import Person
 from meldpunt.registry.names import fold, parse
 from meldpunt.registry.resolve import AUTO, FORMER_WORDS, PROPOSE, ROLE_WORDS, Directory, resolve
@@ -112,7 +112,7 @@ def prepare_subjects(organisation, report, directory: Directory | None = None) -
             subject.linked = Linked(Origin.MELDER)
             continue
         text = _typed_text(subject)
-        directory = directory or build_directory(organisation)
+        directory = directory or revision.directory(organisation)
         result = resolve(directory, text, period)
         top = result.candidates[0] if result.candidates else None
         if top is not None and top.level == AUTO:
@@ -130,7 +130,7 @@ def prepare_subjects(organisation, report, directory: Directory | None = None) -
             ],
         )
     if report.description.strip():
-        directory = directory or build_directory(organisation)
+        directory = directory or revision.directory(organisation)
     return directory
 
 

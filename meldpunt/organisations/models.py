@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
@@ -74,6 +76,11 @@ class Organisation(models.Model):
             "Nederlandse feestdagen. De wettelijke termijnen blijven kalenderdagen."
         ),
     )
+    # A new value in the same transaction as every change to the registry
+    # (meldpunt.registry.revision): what is derived from the registry is cached
+    # per process under it. Random, not a counter: a rolled-back change or a
+    # reused id never repeats an earlier revision.
+    registry_revision = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["name"]

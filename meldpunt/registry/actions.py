@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.protocol.service import CONFLICT_ADDED, CONFLICT_REMOVED, REGISTRY_CHANGED, sync_organisation
-from meldpunt.registry import csv_import
+from meldpunt.registry import csv_import, revision
 from meldpunt.registry.models import Appointment, Conflict, Person, Position, today
 
 
@@ -78,6 +78,7 @@ def _changed(organisation, staff_user, event: str, trigger: str = REGISTRY_CHANG
     """Audit a registry change and bring every case's access in line with it.
     Runs inside the caller's transaction."""
     actor = actor_for_user(staff_user)
+    revision.changed(organisation.pk)
     record(event, actor=actor, organisation=organisation, **detail)
     sync_organisation(organisation, trigger=trigger, actor=actor)
 

@@ -44,7 +44,7 @@ from django.utils.translation import gettext_lazy
 from meldpunt.audit.log import record
 from meldpunt.dates import long_date
 from meldpunt.input_rules import describe_character, forbidden_in_single_line
-from meldpunt.registry import import_accounts
+from meldpunt.registry import import_accounts, revision
 from meldpunt.registry.models import Appointment, Category, Person, Position
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -893,6 +893,7 @@ def _write(organisation, planner: _Planner, summary: Summary, actor: str, row_co
     people = _write_people(organisation, planner, summary)
     _write_appointments(planner, positions, people, summary)
     import_accounts.write(planner, people, summary)
+    revision.changed(organisation.pk)  # the bulk writes send no signals
     record(
         "registry.imported",
         actor=actor,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from rapidfuzz import fuzz, process, utils
 
 from meldpunt.ids import parse_id
-from meldpunt.registry.directory import build_directory
+from meldpunt.registry import revision
 from meldpunt.registry.models import Appointment, Person, today
 from meldpunt.registry.resolve import AUTO, resolve
 
@@ -71,7 +71,7 @@ def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[Pe
             ]
         )
         hit.score = max(hit.score, match_score(words, utils.default_process(text).split()))
-    for candidate in resolve(build_directory(organisation, day), query).candidates:
+    for candidate in resolve(revision.directory(organisation, day), query).candidates:
         hit = hits.get(candidate.person)
         if hit is not None:  # only people who hold or held a position are offered
             hit.score = max(hit.score, RESOLVED_SCORE if candidate.level == AUTO else MIN_SCORE)
