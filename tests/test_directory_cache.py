@@ -155,3 +155,24 @@ def test_the_cache_gives_what_a_fresh_build_gives(organisation, seed):
         for query in QUERIES:
             got = [(c.person, c.score, c.level) for c in resolve(cached, query).candidates]
             assert got == [(c.person, c.score, c.level) for c in resolve(fresh, query).candidates], (step, query)
+
+
+def test_a_renamed_position_is_found_by_its_new_title_at_once(organisation, person):
+    """Tried: the person search's word index cached, then a position renamed on /beheer/."""
+    assert "Henk Bosman" in found(organisation, "wethouder Wonen")
+    position = Position.objects.get(appointments__person=person("Henk Bosman"))
+    position.title = "Wethouder Volkshuisvesting"
+    position.portfolio = "Volkshuisvesting"
+    actions.save_position(position, staff_user=None, created=False)
+    assert "Henk Bosman" in found(organisation, "Volkshuisvesting")
+
+
+def test_the_person_search_speaks_the_language_it_was_asked_in(organisation):
+    """Tried: the same search in Dutch and then in English (the index is kept per language)."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        dutch = {tuple(h.positions) for h in search_people(organisation, "Bosman")}
+    with translation.override("en"):
+        english = {tuple(h.positions) for h in search_people(organisation, "Bosman")}
+    assert dutch and english

@@ -5,12 +5,14 @@ registry keeps (roepnaam, voornamen, voorletters, tussenvoegsel, achternaam,
 other names, e-mail addresses, social media accounts) and every appointment as
 a dated ``Term`` (title, category, the portfolio held in that period, unit,
 and the position's own e-mail address and accounts, which belong to whoever
-held the office on the date). Two queries, read as plain values: with 10,000
-people it is built in well under a second (bench/patterns.py), and a query on
-it takes about a millisecond.
+held the office on the date). Two queries, read as plain values; with 10,000
+people a build takes one to a few seconds on a loaded machine
+(bench/patterns.py), a query on it about a millisecond.
 
-Used by the report form's person search (``meldpunt.registry.search``) and by
-subject resolution on submission (``meldpunt.cases.linking``).
+The report form's person search (``meldpunt.registry.search``) and subject
+resolution on submission (``meldpunt.cases.linking``) take it from
+``meldpunt.registry.revision.directory``, which builds it once per registry
+revision and day in each process.
 """
 
 import datetime

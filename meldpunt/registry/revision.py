@@ -15,8 +15,9 @@ The day is part of the key because holdings depend on today's date
 (appointments starting and ending). The revision is read before the
 registry, so a directory is never older than the revision it is kept under.
 
-Routing does not use this cache: its snapshot (``protocol.snapshot``) is read
-fresh for every decision.
+The report form's person search keeps its word index the same way
+(``meldpunt.registry.search``, per language too). Routing does not use this
+cache: its snapshot (``protocol.snapshot``) is read fresh for every decision.
 """
 
 import datetime
@@ -29,7 +30,7 @@ from django.db.models.signals import post_delete, post_save
 from meldpunt.organisations.models import Organisation
 from meldpunt.registry.models import Appointment, Conflict, Person, Position, today
 
-KEPT = 16  # directories kept per process (one per organisation and day)
+KEPT = 32  # kept per process: a directory and a search index per organisation, day and language
 
 _lock = threading.Lock()
 _kept: "OrderedDict[tuple, object]" = OrderedDict()
@@ -49,16 +50,23 @@ def directory(organisation, day: datetime.date | None = None):
     from meldpunt.registry.directory import build_directory
 
     day = day or today()
+    return kept(organisation, "directory", day, lambda: build_directory(organisation, day))
+
+
+def kept(organisation, what, day: datetime.date, build):
+    """What ``build()`` derives from the organisation's registry for ``day``, built
+    once per registry revision in this process (``what`` names it, with anything
+    else it depends on, such as the language)."""
     revision = current(organisation.pk)
-    key = (organisation.pk, revision, day)
+    key = (organisation.pk, revision, day, what)
     with _lock:
         found = _kept.get(key)
         if found is not None:
             _kept.move_to_end(key)
             return found
-    built = build_directory(organisation, day)
+    built = build()
     with _lock:
-        # An older revision of this organisation is of no more use.
+        # What was built from an older revision of this organisation is of no more use.
         for old in [k for k in _kept if k[0] == organisation.pk and k[1] != revision]:
             del _kept[old]
         _kept[key] = built

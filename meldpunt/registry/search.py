@@ -2,9 +2,14 @@
 
 A reporter types what they know ("wethouder Wonen", "Jansen", "manager
 vergunningen"); we match every word against every current and former
-appointment of the organisation and rank with rapidfuzz. Registries are
-small (hundreds to a few thousand appointments) and the search runs on one
-organisation, so matching in Python is fast and needs no search index.
+appointment of the organisation and rank with rapidfuzz. The appointments'
+words are read once per registry revision, day and language
+(``meldpunt.registry.revision``), and each typed word is compared with each
+distinct word once, so a search over 10,000 appointments needs no search
+index. A word that starts a registry word counts fully ("weth" finds
+"wethouder"), other words by their closest word (a typo still finds the
+name); the weakest typed word decides, so "wethouder Wonen" does not find
+every wethouder.
 
 Subject resolution (``meldpunt.registry.resolve`` over the registry's
 directory) runs on the same text, so that the ways Dutch people write names
@@ -15,12 +20,13 @@ without doubt comes first; whoever it proposes is shown.
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz, process, utils
+from rapidfuzz import fuzz, utils
 
 from meldpunt.ids import parse_id
 from meldpunt.registry import revision
-from meldpunt.registry.models import Appointment, Person, today
+from meldpunt.registry.models import Appointment, Category, Person, today
 from meldpunt.registry.resolve import AUTO, resolve
 
 MIN_SCORE = 75
@@ -37,12 +43,48 @@ class PersonHit:
 
 def describe_appointment(appointment: Appointment, day) -> str:
     position = appointment.position
-    label = position.title
-    if position.portfolio:
-        label += f" ({position.portfolio})"
-    if appointment.end_date and appointment.end_date < day:
-        label = _("%(position)s, tot %(year)s") % {"position": label, "year": appointment.end_date.year}
+    return _label(position.title, position.portfolio, appointment.end_date, day)
+
+
+def _label(title: str, portfolio: str, end_date, day) -> str:
+    label = title
+    if portfolio:
+        label += f" ({portfolio})"
+    if end_date and end_date < day:
+        label = _("%(position)s, tot %(year)s") % {"position": label, "year": end_date.year}
     return label
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One appointment as the search reads it: whose, its label, and its words."""
+
+    person: int
+    label: str
+    tokens: tuple[str, ...]
+
+
+def _rows(organisation, day) -> tuple[_Row, ...]:
+    """Every appointment started by ``day``, ordered like the results (kept per registry revision)."""
+    categories = dict(Category.choices)
+    values = (
+        Appointment.objects.filter(person__organisation=organisation, start_date__lte=day)
+        .order_by("person__name", "-start_date")
+        .values_list(
+            "person_id",
+            "person__name",
+            "end_date",
+            "position__title",
+            "position__category",
+            "position__portfolio",
+            "position__unit",
+        )
+    )
+    rows = []
+    for person, name, end, title, category, portfolio, unit in values:
+        text = " ".join([name, title, str(categories.get(category, category)), portfolio, unit])
+        rows.append(_Row(person, _label(title, portfolio, end, day), tuple(utils.default_process(text).split())))
+    return tuple(rows)
 
 
 def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[PersonHit]:
@@ -50,55 +92,34 @@ def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[Pe
     if len(query) < 2:
         return []
     day = today()
-    appointments = (
-        Appointment.objects.filter(person__organisation=organisation, start_date__lte=day)
-        .select_related("person", "position")
-        .order_by("person__name", "-start_date")
-    )
-    hits: dict[int, PersonHit] = {}
+    rows = revision.kept(organisation, ("search", get_language()), day, lambda: _rows(organisation, day))
     words = utils.default_process(query).split()
-    for appointment in appointments:
-        position = appointment.position
-        hit = hits.setdefault(appointment.person_id, PersonHit(appointment.person))
-        hit.positions.append(describe_appointment(appointment, day))
-        text = " ".join(
-            [
-                appointment.person.name,
-                position.title,
-                position.get_category_display(),
-                position.portfolio,
-                position.unit,
-            ]
-        )
-        hit.score = max(hit.score, match_score(words, utils.default_process(text).split()))
+    # Each typed word against each distinct word of the registry once, not per appointment.
+    vocabulary = {token for row in rows for token in row.tokens}
+    per_word = [{token: _word_score(word, token) for token in vocabulary} for word in words]
+    labels: dict[int, list[str]] = {}
+    scores: dict[int, float] = {}
+    for row in rows:
+        labels.setdefault(row.person, []).append(row.label)
+        score = min((max((s[t] for t in row.tokens), default=0.0) for s in per_word), default=0.0)
+        scores[row.person] = max(scores.get(row.person, 0.0), score if row.tokens else 0.0)
     for candidate in resolve(revision.directory(organisation, day), query).candidates:
-        hit = hits.get(candidate.person)
-        if hit is not None:  # only people who hold or held a position are offered
-            hit.score = max(hit.score, RESOLVED_SCORE if candidate.level == AUTO else MIN_SCORE)
-    ranked = sorted((h for h in hits.values() if h.score >= MIN_SCORE), key=lambda h: (-h.score, h.person.name))
+        if candidate.person in scores:  # only people who hold or held a position are offered
+            resolved = RESOLVED_SCORE if candidate.level == AUTO else MIN_SCORE
+            scores[candidate.person] = max(scores[candidate.person], resolved)
+    chosen = [p for p, score in scores.items() if score >= MIN_SCORE]
+    people = Person.objects.in_bulk(chosen)
+    hits = [PersonHit(people[p], labels[p], scores[p]) for p in chosen if p in people]
+    ranked = sorted(hits, key=lambda h: (-h.score, h.person.name))
     return ranked[:limit]
+
+
+def _word_score(word: str, token: str) -> float:
+    """A word that starts the token counts fully ("weth" finds "wethouder"), else how close it is."""
+    return 100.0 if token.startswith(word) else fuzz.ratio(word, token)
 
 
 def people_by_ids(organisation, ids) -> dict[int, Person]:
     """The organisation's people with these ids; anything that is not a valid id (meldpunt.ids) matches nobody."""
     valid = [i for i in (parse_id(raw) for raw in ids) if i is not None]
     return {p.pk: p for p in Person.objects.filter(organisation=organisation, pk__in=valid)}
-
-
-def match_score(words: list[str], tokens: list[str]) -> float:
-    """How well every typed word matches some word of the text (0-100).
-
-    A word that starts a token counts fully ("weth" finds "wethouder"); other
-    words count by their closest token, so a typo still finds the name. The
-    weakest word decides, so "wethouder Wonen" does not find every wethouder.
-    """
-    if not words or not tokens:
-        return 0.0
-    scores = []
-    for word in words:
-        if any(token.startswith(word) for token in tokens):
-            scores.append(100.0)
-            continue
-        best = process.extractOne(word, tokens, scorer=fuzz.ratio)
-        scores.append(best[1] if best else 0.0)
-    return min(scores)
