@@ -144,3 +144,16 @@ def test_reminder_then_escalations_at_each_interval_until_met():
     met = deadlines.Deadline(deadlines.FEEDBACK, at(2026, 3, 10), at(2026, 3, 9))
     assert deadlines.next_action_at(met, still_open=True, reminded=True, escalations=0, rules=rules) is None
     assert deadlines.next_action_at(due, still_open=False, reminded=False, escalations=0, rules=rules) is None
+
+
+def test_the_case_log_names_lifecycle_events_in_plain_words():
+    from meldpunt.audit.phrases import UNKNOWN, phrase
+
+    assert phrase("case.escalated", {"deadline": "terugkoppeling", "round": 2}, "Meldpunt") == (
+        "Escalatie 2 gestuurd: inhoudelijke terugkoppeling aan de melder is over tijd"
+    )
+    assert phrase("case.reminded", {"deadline": "ontvangstbevestiging", "round": 0}, "Meldpunt") == (
+        "Herinnering gestuurd: ontvangstbevestiging nadert"
+    )
+    for action in ("case.note_added", "case.hearing_recorded", "case.owner_changed", "case.accused_left"):
+        assert phrase(action, {}, "Ingrid Vos") != str(UNKNOWN) % {"actor": "Ingrid Vos"}

@@ -27,6 +27,15 @@ ACTIONS = {
     "case.subject_rejected": gettext_lazy("Voorgestelde koppeling afgewezen door %(actor)s"),
     "case.subject_corrected": gettext_lazy("Koppeling gecorrigeerd door %(actor)s"),
     "case.read.timeline": gettext_lazy("Tijdlijn van een persoon geopend door %(actor)s"),
+    "case.note_added": gettext_lazy("Interne notitie toegevoegd door %(actor)s"),
+    "case.hearing_recorded": gettext_lazy("Hoor en wederhoor vastgelegd door %(actor)s"),
+    "case.conversation_recorded": gettext_lazy("Gesprek met de melder vastgelegd door %(actor)s"),
+    "case.aftercare_offered": gettext_lazy("Aanbod van nazorg vastgelegd door %(actor)s"),
+    "case.accused_left": gettext_lazy("Vertrek van de beschuldigde vastgelegd door %(actor)s"),
+    "case.owner_changed": gettext_lazy("Eigenaar van de zaak gewijzigd door %(actor)s"),
+    "case.erasure_requested": gettext_lazy("De melder vroeg bij het intrekken om het wissen van de identiteit"),
+    "case.reminded": gettext_lazy("Herinnering gestuurd: %(deadline)s nadert"),
+    "case.escalated": gettext_lazy("Escalatie %(round)s gestuurd: %(deadline)s is over tijd"),
     "message.sent.melder": gettext_lazy("Bericht van de melder"),
     "message.sent": gettext_lazy("Bericht aan de melder gestuurd door %(actor)s"),
 }
@@ -90,6 +99,10 @@ def phrase(action: str, detail: dict, actor: str) -> str:
         }
     elif action == "case.state_changed":
         values |= {"from": _label(State.choices, detail.get("from")), "to": _label(State.choices, detail.get("to"))}
+    elif action in ("case.reminded", "case.escalated"):
+        from meldpunt.escalation.models import KIND_CHOICES
+
+        values |= {"deadline": _label(KIND_CHOICES, detail.get("deadline")).lower(), "round": detail.get("round", "")}
     elif action == "case.subject_added":
         key = f"case.subject_added.{detail.get('role')}"
     elif action == "message.sent" and detail.get("author") == Message.Author.MELDER:
