@@ -15,7 +15,6 @@ sniffed (never the one the client sent) and a well-formed
 
 import io
 import re
-import time
 import tracemalloc
 import zipfile
 from urllib.parse import quote, unquote
@@ -224,9 +223,7 @@ def test_a_zip_bomb_dressed_as_docx_is_never_unpacked(organisation):
     bomb = packed.getvalue()
     assert len(bomb) < 1024 * 1024
     tracemalloc.start()
-    started = time.perf_counter()
     client, response = send_report([("bom.docx", bomb, "application/octet-stream")])
-    elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     if response.status_code == 400:
@@ -238,7 +235,6 @@ def test_a_zip_bomb_dressed_as_docx_is_never_unpacked(organisation):
         mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         download_both_ways(client, "bom.docx", mime, bomb)
     assert peak < 40 * 1024 * 1024, f"peak memory {peak / 2**20:.0f} MiB"
-    assert elapsed < 10
 
 
 # Size and number ------------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ def test_anonymous_report_in_dutch_without_javascript(demo, live_server, new_con
 
     report_anonymously(page, live_server.url, on_page)
 
-    expect(page.get_by_test_id("case-state")).to_have_text("Ontvangen")
+    # An online report is acknowledged the moment it arrives.
+    expect(page.get_by_test_id("case-state")).to_have_text("Ontvangst bevestigd")
     messages = page.get_by_test_id("message")
     expect(messages).to_have_count(1)
     expect(messages.first).to_contain_text("ontvangen")
@@ -100,7 +101,7 @@ def test_report_in_english(demo, live_server, new_context, shot):
 
     report_anonymously(page, live_server.url, on_page, dutch=False)
     with translation.override("en"):
-        received = gettext("Ontvangen")
+        received = gettext("Ontvangst bevestigd")
     expect(page.get_by_test_id("case-state")).to_have_text(received)
     expect(page.get_by_test_id("message")).to_have_count(1)
 
