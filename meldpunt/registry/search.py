@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz, process, utils
 
 from meldpunt.ids import parse_id
 from meldpunt.registry import revision
@@ -94,14 +94,15 @@ def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[Pe
     day = today()
     rows = revision.kept(organisation, ("search", get_language()), day, lambda: _rows(organisation, day))
     words = utils.default_process(query).split()
-    # Each typed word against each distinct word of the registry once, not per appointment.
-    vocabulary = {token for row in rows for token in row.tokens}
-    per_word = [{token: _word_score(word, token) for token in vocabulary} for word in words]
+    # Each typed word against each distinct word of the registry once, not per appointment;
+    # a score under MIN_SCORE counts as 0 (it keeps the appointment out either way).
+    vocabulary = list({token for row in rows for token in row.tokens})
+    per_word = [_word_scores(word, vocabulary) for word in words]
     labels: dict[int, list[str]] = {}
     scores: dict[int, float] = {}
     for row in rows:
         labels.setdefault(row.person, []).append(row.label)
-        score = min((max((s[t] for t in row.tokens), default=0.0) for s in per_word), default=0.0)
+        score = min((max((s.get(t, 0.0) for t in row.tokens), default=0.0) for s in per_word), default=0.0)
         scores[row.person] = max(scores.get(row.person, 0.0), score if row.tokens else 0.0)
     for candidate in resolve(revision.directory(organisation, day), query).candidates:
         if candidate.person in scores:  # only people who hold or held a position are offered
@@ -114,9 +115,17 @@ def search_people(organisation, query: str, limit: int = MAX_RESULTS) -> list[Pe
     return ranked[:limit]
 
 
-def _word_score(word: str, token: str) -> float:
-    """A word that starts the token counts fully ("weth" finds "wethouder"), else how close it is."""
-    return 100.0 if token.startswith(word) else fuzz.ratio(word, token)
+def _word_scores(word: str, vocabulary: list[str]) -> dict[str, float]:
+    """The registry words this typed word matches with at least MIN_SCORE: fully when it
+    starts the word ("weth" finds "wethouder"), else by how close it is (a typo)."""
+    scores = {
+        token: float(score)
+        for token, score, _index in process.extract(
+            word, vocabulary, scorer=fuzz.ratio, score_cutoff=MIN_SCORE, limit=None
+        )
+    }
+    scores.update((token, 100.0) for token in vocabulary if token.startswith(word))
+    return scores
 
 
 def people_by_ids(organisation, ids) -> dict[int, Person]:
