@@ -20,27 +20,40 @@ def actor_for_user(user) -> str:
 
 
 def record(action: str, *, actor: str, organisation=None, case=None, **detail) -> AuditEvent:
+    return record_many([(action, case, detail)], actor=actor, organisation=organisation)[0]
+
+
+def record_many(entries, *, actor: str, organisation=None) -> list[AuditEvent]:
+    """Several events ``(action, case, detail)`` on one chain, in order, under
+    one lock of its head (the escalation sweep's batch): the same chain as
+    that many ``record`` calls."""
     chain = chain_for(organisation)
     with transaction.atomic():
         head, _created = AuditHead.objects.select_for_update().get_or_create(
             chain=chain, defaults={"last_hash": GENESIS}
         )
-        event = AuditEvent(
-            chain=chain,
-            seq=head.length + 1,
-            at=timezone.now(),
-            actor=actor,
-            action=action,
-            organisation_id_ref=organisation.pk if organisation is not None else None,
-            case_reference=case.reference if case is not None else "",
-            detail=detail,
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        head.last_hash, head.length = event.hash, event.seq
+        events = []
+        for action, case, detail in entries:
+            event = AuditEvent(
+                chain=chain,
+                seq=head.length + 1,
+                at=timezone.now(),
+                actor=actor,
+                action=action,
+                organisation_id_ref=organisation.pk if organisation is not None else None,
+                case_reference=case.reference if case is not None else "",
+                detail=detail,
+                prev_hash=head.last_hash,
+            )
+            event.hash = event.compute_hash()
+            events.append(event)
+            head.last_hash, head.length = event.hash, event.seq
+        if len(events) == 1:
+            events[0].save()
+        else:
+            AuditEvent.objects.bulk_create(events)
         head.save(update_fields=["last_hash", "length"])
-    return event
+    return events
 
 
 @dataclass

@@ -28,7 +28,7 @@ from django.http import Http404
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.cases.models import Case, SubjectLink
 from meldpunt.protocol.models import CaseRecipient, RuleExclusion
-from meldpunt.registry.models import Appointment, Category, Person, conflicted_with, today
+from meldpunt.registry.models import Appointment, Category, Conflict, Person, conflicted_with, today
 
 
 def without_excluded(cases: QuerySet[Case], person: Person) -> QuerySet[Case]:
@@ -91,29 +91,62 @@ def may_open(person: Person, case: Case) -> bool:
 
 def people_who_may_open(people, case: Case) -> set[int]:
     """The ids of those of ``people`` who may open ``case``: the rule of
-    ``may_open``, for many people and one case in four queries whatever their
+    ``may_open``, for many people and one case in a few queries whatever their
     number (a new case's notifications check every handler of the office)."""
-    ids = {person.pk for person in people if person.organisation_id == case.organisation_id}
-    if not ids:
-        return set()
+    return people_who_may_open_each({case: people})[case.pk]
+
+
+def people_who_may_open_each(wanted: dict[Case, list[Person]]) -> dict[int, set[int]]:
+    """``people_who_may_open`` for several cases at once (the escalation sweep's
+    batch), in the same few queries however many cases and people: per case id,
+    the ids of its people who may open it."""
+    ids = {
+        case.pk: {person.pk for person in people if person.organisation_id == case.organisation_id}
+        for case, people in wanted.items()
+    }
+    everyone = set().union(*ids.values())
+    if not everyone:
+        return {case_id: set() for case_id in ids}
+    case_ids = [case_id for case_id, people in ids.items() if people]
     handlers = set(
         Appointment.objects.filter(
-            Appointment.held_on(today()), person_id__in=ids, position__category=Category.BEHANDELAAR
+            Appointment.held_on(today()), person_id__in=everyone, position__category=Category.BEHANDELAAR
         ).values_list("person_id", flat=True)
     )
-    routed = set()
-    if ids - handlers:
-        recipients = CaseRecipient.objects.filter(case=case, person_id__in=ids - handlers)
-        routed = set(_standing(recipients).values_list("person_id", flat=True))
+    routed: set[tuple[int, int]] = set()
+    if everyone - handlers:
         from meldpunt.escalation.models import EscalationRecipient
 
-        escalated = EscalationRecipient.objects.filter(case=case, person_id__in=ids - handlers - routed)
-        routed |= set(_standing(escalated).values_list("person_id", flat=True))
-    named = conflicted_with(
-        SubjectLink.objects.filter(case=case, person__isnull=False).values_list("person_id", flat=True)
+        for model in (CaseRecipient, EscalationRecipient):
+            rows = model.objects.filter(case_id__in=case_ids, person_id__in=everyone - handlers)
+            routed.update(_standing(rows).values_list("case_id", "person_id"))
+    named: dict[int, set[int]] = {case_id: set() for case_id in ids}
+    for case_id, person_id in SubjectLink.objects.filter(case_id__in=case_ids, person__isnull=False).values_list(
+        "case_id", "person_id"
+    ):
+        named[case_id].add(person_id)
+    all_named = set().union(*named.values())
+    if all_named:
+        pairs = list(
+            Conflict.objects.filter(Q(person_id__in=all_named) | Q(other_id__in=all_named)).values_list(
+                "person_id", "other_id"
+            )
+        )
+        for people in named.values():
+            people.update({p for a, b in pairs if a in people or b in people for p in (a, b)})
+    by_rule = set(
+        RuleExclusion.objects.filter(case_id__in=case_ids, person_id__in=everyone).values_list("case_id", "person_id")
     )
-    by_rule = set(RuleExclusion.objects.filter(case=case, person_id__in=ids).values_list("person_id", flat=True))
-    return ((handlers | routed) & ids) - named - by_rule
+    return {
+        case_id: {
+            person
+            for person in people
+            if (person in handlers or (case_id, person) in routed)
+            and person not in named[case_id]
+            and (case_id, person) not in by_rule
+        }
+        for case_id, people in ids.items()
+    }
 
 
 def may_handle(staff: StaffAccount) -> bool:

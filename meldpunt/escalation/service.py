@@ -16,10 +16,13 @@ from meldpunt.escalation.models import DueDate
 def rules_for(case) -> deadlines.DeadlineRules:
     """The organisation's deadline settings with the strictest internal deadlines
     of the protocol rules that routed the case (its latest routing decision)."""
+    return rules_from(case.organisation, case.routing_decisions.order_by("-decided_at", "-pk").first())
+
+
+def rules_from(organisation, decision) -> deadlines.DeadlineRules:
+    """``rules_for`` a case whose latest routing decision is ``decision`` (or None)."""
     from meldpunt.protocol.models import ProtocolRule
 
-    organisation = case.organisation
-    decision = case.routing_decisions.order_by("-decided_at", "-pk").first()
     rules = []
     if decision is not None:
         rules = list(ProtocolRule.objects.filter(version_id=decision.version_id, category__in=decision.categories))

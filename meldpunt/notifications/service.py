@@ -63,6 +63,36 @@ def notify(person_id: int, organisation, case, kind: str, reason: str, *, office
     return notification
 
 
+def notify_each(wanted: list[tuple[Person, object, object, str, str]]) -> list[Notification]:
+    """``notify`` for many ``(person, organisation, case, kind, reason)`` at
+    once (the escalation sweep's batch): the rows in one insert, one e-mail
+    task each, the same alert for a person without an e-mail address. Not for
+    the kinds that copy the office or are alerts themselves."""
+    assert not {kind for _p, _o, _c, kind, _r in wanted} & {
+        Notification.Kind.ROUTED,
+        Notification.Kind.REROUTED,
+        Notification.Kind.UNREACHABLE,
+    }
+    created_at = timezone.now()
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            organisation=organisation,
+            person_id=person.pk,
+            case=case,
+            kind=kind,
+            reason=reason[:500],
+            created_at=created_at,
+        )
+        for person, organisation, case, kind, reason in wanted
+    )
+    for notification in notifications:
+        send_email.enqueue(notification.pk)
+    for person, organisation, _case, _kind, _reason in wanted:
+        if not person.email:
+            alert_unreachable(organisation, person)
+    return notifications
+
+
 def notify_office(
     organisation, case, kind: str, reason: str, *, any_kind: bool = False, may_hear: bool | None = None
 ) -> Notification | None:
