@@ -701,9 +701,7 @@ def record_aftercare_offer(case: Case, *, day: datetime.date, how: str, staff_us
     )
 
 
-def record_accused_left(
-    case: Case, *, person, reason: str, day: datetime.date | None, staff_user
-) -> CaseEvent:
+def record_accused_left(case: Case, *, person, reason: str, day: datetime.date | None, staff_user) -> CaseEvent:
     """An accused named in the case left their position (aftreden, einde termijn,
     ontslag, overlijden): an event on the case, never its end. The appointments
     the person held on that day end in the registry with that reason; the case

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0005_office_address'),
+        ("notifications", "0005_office_address"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('routed', 'Nieuwe zaak volgens het protocol'), ('rerouted', 'Zaak opnieuw ingedeeld'), ('admin_alert', 'Protocol vond niemand'), ('new_case', 'Nieuwe zaak voor het integriteitsbureau'), ('reporter_message', 'Nieuw bericht van de melder'), ('reporter_attachment', 'Nieuw bericht met bijlage van de melder'), ('withdrawn', 'Melding ingetrokken door de melder'), ('unreachable', 'Notificatie niet te e-mailen'), ('reminder', 'Herinnering: een termijn nadert'), ('escalation', 'Escalatie: een termijn is verstreken'), ('assigned', 'Zaak aan u toegewezen'), ('back_to_team', 'Zaak terug bij het team')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("routed", "Nieuwe zaak volgens het protocol"),
+                    ("rerouted", "Zaak opnieuw ingedeeld"),
+                    ("admin_alert", "Protocol vond niemand"),
+                    ("new_case", "Nieuwe zaak voor het integriteitsbureau"),
+                    ("reporter_message", "Nieuw bericht van de melder"),
+                    ("reporter_attachment", "Nieuw bericht met bijlage van de melder"),
+                    ("withdrawn", "Melding ingetrokken door de melder"),
+                    ("unreachable", "Notificatie niet te e-mailen"),
+                    ("reminder", "Herinnering: een termijn nadert"),
+                    ("escalation", "Escalatie: een termijn is verstreken"),
+                    ("assigned", "Zaak aan u toegewezen"),
+                    ("back_to_team", "Zaak terug bij het team"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
