@@ -112,6 +112,12 @@ def run_two_workers(tmp_path, digest_minutes: int) -> None:
     assert [w.returncode for w in workers] == [0, 0], outputs
 
 
+@pytest.fixture(autouse=True)
+def no_pattern_alerts(settings):
+    """Ten reports about two people are a pattern; its alerts are tested in tests/test_pattern_alerts.py."""
+    settings.PATTERN_THRESHOLD = 0
+
+
 def submit_reports_with_duplicate_tasks(organisation, person):
     wethouders = [person(name) for name in ("Henk Bosman", "Fatima El Amrani")]
     for i in range(REPORTS):
