@@ -6,8 +6,6 @@ feedback is recorded, the case closes or is reopened, it is routed again).
 The sweep that reminds and escalates reads only these rows.
 """
 
-from django.utils import timezone
-
 from meldpunt.cases import deadlines
 from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.escalation.models import DueDate
@@ -73,11 +71,3 @@ def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]
     for row in rows:
         row.save()
     return rows
-
-
-def next_due(case, now=None):
-    """The case's earliest deadline that is not met yet (for "Mijn zaken"), or None."""
-    now = now or timezone.now()
-    return (
-        DueDate.objects.filter(case=case, met_at__isnull=True, next_action_at__isnull=False).order_by("due_at").first()
-    )
