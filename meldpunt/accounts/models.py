@@ -43,6 +43,16 @@ class StaffAccount(models.Model):
     def is_registry_admin(self) -> bool:
         return Category.FUNCTIONEEL_BEHEERDER in self.current_categories()
 
+    @property
+    def is_auditor(self) -> bool:
+        """Reads the audit trail, without report content."""
+        return Category.AUDITOR in self.current_categories()
+
+    @property
+    def is_council(self) -> bool:
+        """A council member or the griffie: sees the council figures, nothing of any case."""
+        return bool({Category.RAADSLID, Category.GRIFFIER} & self.current_categories())
+
 
 class SetupLink(models.Model):
     """A one-time link with which a staff member chooses a password and enrols

@@ -30,6 +30,8 @@ class Category(models.TextChoices):
     BEHANDELAAR = "behandelaar", _("Behandelaar integriteitsbureau")
     VERTROUWENSPERSOON = "vertrouwenspersoon", _("Vertrouwenspersoon")
     FUNCTIONEEL_BEHEERDER = "functioneel_beheerder", _("Functioneel beheerder")
+    # Reads the audit trail, never report content (docs/security.md).
+    AUDITOR = "auditor", _("Auditor")
 
 
 # Political office holders ("bestuurders").

@@ -1,0 +1,1 @@
+"""Proof of filing: a signed statement that and when a report was filed, and its public verification."""

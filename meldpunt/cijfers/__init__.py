@@ -1,0 +1,1 @@
+"""Council and yearly figures without exposure: aggregates with small-cell suppression."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MaatregelenConfig(AppConfig):
+    name = "meldpunt.maatregelen"
+    label = "maatregelen"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NazorgConfig(AppConfig):
+    name = "meldpunt.nazorg"
+    label = "nazorg"

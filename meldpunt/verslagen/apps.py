@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VerslagenConfig(AppConfig):
+    name = "meldpunt.verslagen"
+    label = "verslagen"
