@@ -67,6 +67,19 @@ class Wish(models.TextChoices):
     VASTLEGGEN = "vastleggen", _("Alleen vastleggen")
 
 
+class Behaviour(models.TextChoices):
+    """Category of behaviour: the reporter's choice and the handler's
+    assessment are kept apart (``Case.behaviour_reported`` and
+    ``Case.behaviour_assessed``); the council figures count both."""
+
+    SEKSUELE_INTIMIDATIE = "seksuele_intimidatie", _("Seksuele intimidatie")
+    AGRESSIE_GEWELD = "agressie_geweld", _("Agressie en geweld")
+    PESTEN = "pesten", _("Pesten")
+    DISCRIMINATIE = "discriminatie", _("Discriminatie")
+    MACHTSMISBRUIK = "machtsmisbruik", _("Machtsmisbruik")
+    ANDERS = "anders", _("Anders")
+
+
 class State(models.TextChoices):
     """The steps of a case, in order (the lifecycle table is ``cases.workflow``)."""
 
@@ -127,6 +140,16 @@ class Case(models.Model):
     feedback_given_at = models.DateTimeField(_("inhoudelijke terugkoppeling"), null=True, blank=True)
     aftercare_offered_at = models.DateTimeField(_("nazorg aangeboden"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten"), null=True, blank=True)
+    behaviour_reported = models.CharField(
+        _("soort gedrag volgens de melder"), max_length=30, choices=Behaviour.choices, blank=True
+    )
+    behaviour_assessed = models.CharField(
+        _("soort gedrag volgens de behandelaar"), max_length=30, choices=Behaviour.choices, blank=True
+    )
+    # A case that grew out of an earlier one: disadvantage (benadeling) reported after that report.
+    follows_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("volgt op")
+    )
     # The reporter asked, when withdrawing, that their identity be erased
     # (carried out by the retention rules; recorded here).
     erasure_requested_at = models.DateTimeField(_("verzoek identiteit wissen"), null=True, blank=True)
@@ -272,6 +295,10 @@ class CaseEvent(models.Model):
         CONVERSATION = "conversation", _("Gesprek met de melder")
         AFTERCARE = "aftercare", _("Nazorg aangeboden")
         ESCALATION = "escalation", _("Herinnering of escalatie")
+        MEASURE = "measure", _("Maatregel")
+        MINUTES = "minutes", _("Verslag")
+        MEETING_REQUEST = "meeting_request", _("Verzoek om een gesprek")
+        DISADVANTAGE = "disadvantage", _("Benadeling gemeld")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)
