@@ -54,11 +54,12 @@ run: setup
 	kill $$server $$worker 2>/dev/null; wait; \
 	if [ -n "$$stopped" ]; then exit 0; fi; exit $$status
 
-# Debian's chromium for the browser tests, when missing and we are root.
+# Debian's chromium for the browser tests and poppler-utils (pdftotext) for the
+# PDF tests, when missing and we are root.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing: install Debian's chromium package (browser tests will fail)"; fi; }
+	@{ command -v chromium && command -v pdftotext; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	  else echo "chromium or pdftotext is missing: install Debian's chromium and poppler-utils packages (browser and PDF tests will fail)"; fi; }
 
 test: $(VENV)/.installed frontend messages chromium
 	$(MANAGE) collectstatic --no-input -v0
