@@ -125,12 +125,23 @@ def name_keys(scope: str, normalised: str) -> list[str]:
     (an organisation), one under each KEK of the key file, the active one
     first: a new value is stored under the first, a look-up matches any, so
     rotating the KEK does not keep two reports about one outsider apart."""
+    return _keyed_hashes(b"outsider-name-key", scope, normalised)
+
+
+def reporter_keys(scope: str, normalised: str) -> list[str]:
+    """Keyed hashes of a named reporter's normalised identity within ``scope``
+    (pattern detection counts reporters, not reports): as ``name_keys``, under
+    a key of its own, so a reporter's key never equals an outsider's."""
+    return _keyed_hashes(b"reporter-identity-key", scope, normalised)
+
+
+def _keyed_hashes(purpose: bytes, scope: str, normalised: str) -> list[str]:
     ring = keyring()
     ordered = [ring.active_id, *(k for k in ring.keys if k != ring.active_id)]
     found = []
     for key_id in ordered:
-        name_key = hmac.new(ring.keys[key_id], b"outsider-name-key", hashlib.sha256).digest()
-        found.append(hmac.new(name_key, f"{scope}:{normalised}".encode(), hashlib.sha256).hexdigest())
+        purpose_key = hmac.new(ring.keys[key_id], purpose, hashlib.sha256).digest()
+        found.append(hmac.new(purpose_key, f"{scope}:{normalised}".encode(), hashlib.sha256).hexdigest())
     return found
 
 

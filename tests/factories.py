@@ -21,6 +21,13 @@ def accused(person) -> SubjectInput:
     return SubjectInput(role=SubjectLink.Role.BESCHULDIGDE, person=person)
 
 
+def no_patterns(organisation) -> None:
+    """No pattern alerts in a test about something else: a threshold above any
+    number of reporters a test makes (written past the 2..20 of the admin form)."""
+    type(organisation).objects.filter(pk=organisation.pk).update(pattern_threshold=10_000)
+    organisation.pattern_threshold = 10_000
+
+
 def report_about(organisation, *people, **fields):
     """Submit a report about the given registry people; returns (case, receipt code)."""
     subjects = [accused(p) for p in people]

@@ -649,6 +649,17 @@ MATRIX: dict[str, list[Probe]] = {
             state=lambda w, _c: type(w.case.organisation).objects.get(pk=w.case.organisation_id).reminder_days,
         ),
     ],
+    "beheer:patterns": [
+        Probe(lambda w: "/beheer/patroon/", expect(staff=FORBIDDEN, beheerder=OK, other_org=OWN_ONLY), **REGISTRY),
+        # Tried: a pattern from 3 different reporters instead of 2.
+        Probe(
+            lambda w: "/beheer/patroon/",
+            expect(staff=FORBIDDEN, beheerder=done(), other_org=Answer(302)),
+            method="POST",
+            data=lambda w: {"pattern_threshold": 3},
+            state=lambda w, _c: type(w.case.organisation).objects.get(pk=w.case.organisation_id).pattern_threshold,
+        ),
+    ],
     "beheer:conflict_remove": [
         Probe(
             lambda w: f"/beheer/conflicten/{w.conflict.pk}/verwijderen/",

@@ -28,7 +28,7 @@ from meldpunt.cases.models import Case
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.service import requeue_unsent, send_digest, send_email
 from tests.conftest import verified_client
-from tests.factories import report_about
+from tests.factories import no_patterns, report_about
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -395,7 +395,7 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
     """Tried: 20 reports about wethouder Henk Bosman within a minute, with the
     default digest setting (10 minutes)."""
     assert settings.EMAIL_DIGEST_MINUTES == 10
-    settings.PATTERN_THRESHOLD = 0  # no pattern alerts here: tests/test_pattern_alerts.py
+    no_patterns(organisation)  # no pattern alerts here: tests/test_pattern_alerts.py
     cases = [report_about(organisation, person("Henk Bosman"), description=DESCRIPTION)[0] for _ in range(20)]
     mayor = person("Marieke van Dalen")
 
@@ -438,7 +438,7 @@ def test_a_flood_of_reports_reaches_the_burgemeester_in_two_emails_each_case_onc
 def test_without_digests_every_notification_has_its_own_email(organisation, person, settings):
     """Tried: three reports about a wethouder with MELDPUNT_EMAIL_DIGEST_MINUTES=0."""
     settings.EMAIL_DIGEST_MINUTES = 0
-    settings.PATTERN_THRESHOLD = 0  # no pattern alerts here: tests/test_pattern_alerts.py
+    no_patterns(organisation)  # no pattern alerts here: tests/test_pattern_alerts.py
     for _ in range(3):
         report_about(organisation, person("Henk Bosman"))
     run_worker()
@@ -450,7 +450,7 @@ def test_looking_at_notifications_marks_nothing_read_a_post_or_opening_the_case_
     """Tried: the burgemeester has three new notifications. She looks at the page
     (twice), marks one read with its button, opens the second case, and then uses
     'Alles als gelezen markeren'; the gemeentesecretaris tries to mark hers."""
-    settings.PATTERN_THRESHOLD = 0  # no pattern alerts here: tests/test_pattern_alerts.py
+    no_patterns(organisation)  # no pattern alerts here: tests/test_pattern_alerts.py
     cases = [report_about(organisation, person("Henk Bosman"))[0] for _ in range(3)]
     mayor = person("Marieke van Dalen")
     url = reverse("behandelen:notifications")

@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.service import send_digest, send_email
-from tests.factories import report_about
+from tests.factories import no_patterns, report_about
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (MELDPUNT_DATABASE_URL)"),
@@ -113,9 +113,9 @@ def run_two_workers(tmp_path, digest_minutes: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def no_pattern_alerts(settings):
+def no_pattern_alerts(organisation):
     """Ten reports about two people are a pattern; its alerts are tested in tests/test_pattern_alerts.py."""
-    settings.PATTERN_THRESHOLD = 0
+    no_patterns(organisation)
 
 
 def submit_reports_with_duplicate_tasks(organisation, person):

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
-from meldpunt.beheer import account_views, deadline_views, protocol_views, views
+from meldpunt.beheer import account_views, deadline_views, pattern_views, protocol_views, views
 
 app_name = "beheer"
 urlpatterns = [
@@ -19,6 +19,7 @@ urlpatterns = [
     path("conflicten/nieuw/", views.conflict_add, name="conflict_add"),
     path("conflicten/<id:pk>/verwijderen/", views.conflict_remove, name="conflict_remove"),
     path("termijnen/", deadline_views.deadlines, name="deadlines"),
+    path("patroon/", pattern_views.pattern_settings, name="patterns"),
     path("protocol/", protocol_views.protocol, name="protocol"),
     path("protocol/wijzigen/", protocol_views.protocol_edit, name="protocol_edit"),
     path("protocol/versie/<id:number>/", protocol_views.protocol_version, name="protocol_version"),

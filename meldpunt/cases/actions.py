@@ -165,6 +165,7 @@ def submit_report(
         received_at=now,
         registered_by=registered_by,
         receipt_hash=code.secret_hash(),
+        reporter_key=patterns.reporter_key(organisation.pk, report, kind),
     )
     # Online reports are acknowledged the moment they arrive; a report staff
     # register waits for the handler to confirm receipt (at most 7 days).

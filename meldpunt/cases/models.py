@@ -150,6 +150,10 @@ class Case(models.Model):
     follows_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups", verbose_name=_("volgt op")
     )
+    # Who reported, for pattern detection (meldpunt.cases.patterns.reporter_key):
+    # a keyed hash of a named reporter's normalised identity, never the identity
+    # itself; empty for an anonymous report and a signal, each its own source.
+    reporter_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     # The reporter asked, when withdrawing, that their identity be erased
     # (carried out by the retention rules; recorded here).
     erasure_requested_at = models.DateTimeField(_("verzoek identiteit wissen"), null=True, blank=True)

@@ -9,8 +9,9 @@ registry with the same ``outsider_key`` (a keyed hash, see
 cases.
 
 * ``case_joined(case)``: when a case's accused already appears in earlier
-  cases of the organisation (any state, any year, any channel) and the
-  pattern now counts ``PATTERN_THRESHOLD`` cases or more, the handlers who
+  cases of the organisation (any state, any year, any channel) and those
+  cases and the new one come from at least the organisation's
+  ``pattern_threshold`` different reporters (``sources``), the handlers who
   may open the case and the case's protocol recipients who may open it get a
   pattern alert: a notification without content, once per case and person,
   obeying exclusions like every notification. Called by ``submit_report``
@@ -22,21 +23,77 @@ cases.
   viewer may open, oldest first (the person timeline).
 """
 
+import re
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from meldpunt.cases.models import Case, SubjectLink
-
-# A pattern: at least this many cases (the new one included) about one person;
-# settings.PATTERN_THRESHOLD overrides it, 0 switches the alerts off.
-PATTERN_THRESHOLD = 2
+from meldpunt.cases.models import Case, Kind, SubjectLink
+from meldpunt.crypto import reporter_keys
+from meldpunt.registry.names import key as name_key
 
 
-def threshold() -> int:
-    return getattr(settings, "PATTERN_THRESHOLD", PATTERN_THRESHOLD)
+def threshold(organisation) -> int:
+    """How many different reporters make a pattern: the organisation's setting
+    (2 to 20, on /beheer/patroon/; 2 unless changed)."""
+    return organisation.pattern_threshold
+
+
+# Reporters ------------------------------------------------------------------------------------------
+
+_NOT_DIGITS = re.compile(r"\D+")
+
+
+def normalised_identity(name: str, email: str, phone: str) -> str:
+    """What stays the same between two reports of one named reporter: the
+    e-mail address in lower case; without one, the phone number's digits (+31
+    and 0031 written as 0); without either, the name folded (no accents, no
+    capitals, no punctuation). Empty when nothing was given."""
+    if email.strip():
+        return "email:" + email.strip().casefold()
+    digits = _NOT_DIGITS.sub("", phone)
+    if phone.strip().startswith("+"):
+        digits = "00" + digits
+    if digits.startswith("0031"):
+        digits = "0" + digits[4:]
+    if digits:
+        return "phone:" + digits
+    folded = name_key(name)
+    return "name:" + folded if folded else ""
+
+
+def reporter_key(organisation_id: int, report, kind: str) -> str:
+    """The ``Case.reporter_key`` of a new case: a keyed hash of the named
+    reporter's normalised identity (``crypto.reporter_keys``), never the
+    identity itself. Empty for an anonymous report, a report without a name or
+    contact, and a signal (a staff member's own observation: the one who
+    registers it is not a reporter, so each signal is its own source)."""
+    if kind == Kind.SIGNAAL or report.anonymous:
+        return ""
+    identity = normalised_identity(report.name, report.email, report.phone)
+    return reporter_keys(f"organisation:{organisation_id}", identity)[0] if identity else ""
+
+
+def sources(cases) -> set:
+    """The different reporters behind ``cases`` (Case rows or dicts with pk,
+    reporter_key and follows_from_id): a named reporter's key; otherwise the
+    case itself, as an anonymous receipt code or a signal is its own reporter;
+    a follow-up (``follows_from``) is the reporter of the case it follows."""
+    rows = [case if isinstance(case, dict) else _source_row(case) for case in cases]
+    by_pk = {row["pk"]: row for row in rows}
+    found = set()
+    for row in rows:
+        seen = set()
+        while not row["reporter_key"] and row["follows_from_id"] and row["follows_from_id"] not in seen:
+            seen.add(row["pk"])
+            row = by_pk.get(row["follows_from_id"]) or _source_row(Case.objects.get(pk=row["follows_from_id"]))
+        found.add(("key", row["reporter_key"]) if row["reporter_key"] else ("case", row["pk"]))
+    return found
+
+
+def _source_row(case) -> dict:
+    return {"pk": case.pk, "reporter_key": case.reporter_key, "follows_from_id": case.follows_from_id}
 
 
 def _same_person(links) -> Q | None:
@@ -98,11 +155,10 @@ def case_joined(case: Case) -> list:
     from meldpunt.notifications.models import Notification
     from meldpunt.notifications.service import notify
 
-    if not threshold():
-        return []
     earlier = related_cases(case).filter(received_at__lte=case.received_at)
-    earlier_ids = list(earlier.values_list("pk", flat=True))
-    if len(earlier_ids) + 1 < threshold() or not earlier_ids:
+    rows = list(earlier.values("pk", "reporter_key", "follows_from_id"))
+    earlier_ids = [row["pk"] for row in rows]
+    if not earlier_ids or len(sources([*rows, _source_row(case)])) < threshold(case.organisation):
         return []
     told = set(
         Notification.objects.filter(case=case, kind=Notification.Kind.PATTERN).values_list("person_id", flat=True)
@@ -145,3 +201,29 @@ def timeline(staff, link: SubjectLink) -> list[Case]:
         return []
     linked = SubjectLink.objects.filter(condition, case__organisation_id=link.case.organisation_id).values("case_id")
     return list(cases_visible_to(staff).filter(pk__in=linked).order_by("received_at", "pk"))
+
+
+def set_threshold(organisation, value: int, *, staff_user) -> bool:
+    """The functional admin changes the threshold (/beheer/patroon/): stored and
+    audited in one transaction. False when nothing changed. It counts for the
+    next case that joins a pattern; alerts already sent stay."""
+    from django.db import transaction
+
+    from meldpunt.audit.log import actor_for_user, record
+
+    with transaction.atomic():
+        locked = type(organisation).objects.select_for_update().get(pk=organisation.pk)
+        before = locked.pattern_threshold
+        if before == value:
+            return False
+        locked.pattern_threshold = value
+        locked.save(update_fields=["pattern_threshold"])
+        record(
+            "organisation.pattern_threshold_changed",
+            actor=actor_for_user(staff_user),
+            organisation=locked,
+            before=before,
+            after=value,
+        )
+    organisation.pattern_threshold = value
+    return True

@@ -76,6 +76,14 @@ class Organisation(models.Model):
             "Nederlandse feestdagen. De wettelijke termijnen blijven kalenderdagen."
         ),
     )
+    # Pattern detection (meldpunt.cases.patterns): an alert once this many
+    # different reporters made reports or signals about one person.
+    pattern_threshold = models.PositiveSmallIntegerField(
+        _("patroon vanaf (aantal melders)"),
+        default=2,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text=_("Zoveel verschillende melders over dezelfde persoon geven een patroonsignaal. 2 tot 20."),
+    )
     # A new value in the same transaction as every change to the registry
     # (meldpunt.registry.revision): what is derived from the registry is cached
     # per process under it. Random, not a counter: a rolled-back change or a
