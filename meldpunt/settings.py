@@ -21,6 +21,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # demo mail folder.
 STATE_DIR = Path(env.get_str("STATE_DIR", str(BASE_DIR / "state"))).resolve()
 KEY_FILE = Path(env.get_str("KEY_FILE", str(STATE_DIR / "kek.key")))
+# The Ed25519 signing key (proofs of filing, audit checkpoints): meldpunt/signing.py.
+SIGNING_KEY_FILE = Path(env.get_str("SIGNING_KEY_FILE", str(STATE_DIR / "signing.key")))
 
 DEBUG = env.get_bool("DEBUG", False)
 HTTPS = env.get_bool("HTTPS", False)

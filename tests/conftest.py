@@ -30,6 +30,21 @@ def key_file(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def signing_key_file(tmp_path_factory):
+    """Every test session gets its own signing key, never the developer's."""
+    from django.conf import settings
+
+    from meldpunt import signing
+
+    path = tmp_path_factory.mktemp("signing") / "signing.key"
+    signing.create_signing_key_file(path)
+    settings.SIGNING_KEY_FILE = path
+    signing.clear_cache()
+    yield path
+    signing.clear_cache()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def fast_password_hashing():
     """Staff passwords are argon2-hashed in production; in tests the demo's
     seven accounts would cost a second per test, so use a fast hasher.

@@ -4,10 +4,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from meldpunt.crypto import create_key_file
+from meldpunt.signing import create_signing_key_file
 
 
 class Command(BaseCommand):
-    help = "Create the key-encryption key file (settings.KEY_FILE) if it does not exist yet."
+    help = (
+        "Create the key-encryption key file (settings.KEY_FILE) and the signing key file "
+        "(settings.SIGNING_KEY_FILE) if they do not exist yet."
+    )
 
     def handle(self, *args, **options):
         path = Path(settings.KEY_FILE)
@@ -15,3 +19,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Created key-encryption key in {path}. Back it up apart from the database.")
         else:
             self.stdout.write(f"Key file {path} already exists; left unchanged.")
+        path = Path(settings.SIGNING_KEY_FILE)
+        if create_signing_key_file(path):
+            self.stdout.write(f"Created signing key in {path}. Back it up apart from the database.")
+        else:
+            self.stdout.write(f"Signing key file {path} already exists; left unchanged.")
