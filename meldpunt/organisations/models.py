@@ -76,6 +76,15 @@ class Organisation(models.Model):
             "Nederlandse feestdagen. De wettelijke termijnen blijven kalenderdagen."
         ),
     )
+    # A reporter's request for an in-person meeting is met "binnen redelijke
+    # termijn" (Directive 2019/1937 art. 9(2), Wbk): this many days, counted
+    # like the internal deadlines (meldpunt.verslagen).
+    meeting_days = models.PositiveSmallIntegerField(
+        _("gesprek op verzoek van de melder binnen (dagen)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Een verzoek van de melder om een persoonlijk gesprek. 1 tot 60."),
+    )
     # Pattern detection (meldpunt.cases.patterns): an alert once this many
     # different reporters made reports or signals about one person.
     pattern_threshold = models.PositiveSmallIntegerField(
