@@ -23,6 +23,9 @@ STATE_DIR = Path(env.get_str("STATE_DIR", str(BASE_DIR / "state"))).resolve()
 KEY_FILE = Path(env.get_str("KEY_FILE", str(STATE_DIR / "kek.key")))
 # The Ed25519 signing key (proofs of filing, audit checkpoints): meldpunt/signing.py.
 SIGNING_KEY_FILE = Path(env.get_str("SIGNING_KEY_FILE", str(STATE_DIR / "signing.key")))
+# The audit key (HMAC of the audit chain, meldpunt/audit/keys.py): outside the database like the KEK,
+# and needed by every process that writes audit events (web servers and workers).
+AUDIT_KEY_FILE = Path(env.get_str("AUDIT_KEY_FILE", str(STATE_DIR / "audit.key")))
 
 DEBUG = env.get_bool("DEBUG", False)
 HTTPS = env.get_bool("HTTPS", False)

@@ -45,6 +45,21 @@ def signing_key_file(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def audit_key_file(tmp_path_factory):
+    """Every test session gets its own audit key, never the developer's."""
+    from django.conf import settings
+
+    from meldpunt.audit.keys import audit_keys, create_audit_key_file
+
+    path = tmp_path_factory.mktemp("audit-keys") / "audit.key"
+    create_audit_key_file(path)
+    settings.AUDIT_KEY_FILE = path
+    audit_keys.cache_clear()
+    yield path
+    audit_keys.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
 def fast_password_hashing():
     """Staff passwords are argon2-hashed in production; in tests the demo's
     seven accounts would cost a second per test, so use a fast hasher.
