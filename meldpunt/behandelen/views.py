@@ -28,6 +28,7 @@ from meldpunt.cases.workflow import (
     TransitionNotAllowed,
     available_steps,
 )
+from meldpunt.melden import submissions
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications import service as notification_service
 
@@ -227,17 +228,36 @@ def register(request):
     if not may_handle(request.staff):
         raise Http404
     organisation = request.organisation
-    form, response = report_form_step(request, StaffReportForm, organisation, "behandelen/register.html")
+    # One case per form, as on the public form (melden.submissions): a double
+    # click or a resubmission finds the case its one-time token stored.
+    token = submissions.token_for_form(request)
+    if request.method == "POST" and request.POST.get("action") != "zoek":
+        earlier = submissions.find(organisation, submissions.posted_token(request))
+        if earlier is not None:
+            return _registered_before(request, earlier, token)
+    extra = {submissions.TOKEN_FIELD: token}
+    form, response = report_form_step(request, StaffReportForm, organisation, "behandelen/register.html", extra)
     if response:
         return response
-    case, code = actions.submit_report(
-        organisation,
-        form.report_input(),
-        kind=form.cleaned_data["kind"],
-        channel=form.cleaned_data["channel"],
-        registered_by=request.user,
-    )
+    submissions.erase_expired_views()
+    try:
+        case, code = actions.submit_report(
+            organisation,
+            form.report_input(),
+            kind=form.cleaned_data["kind"],
+            channel=form.cleaned_data["channel"],
+            registered_by=request.user,
+            on_stored=submissions.claim(token),
+        )
+    except submissions.AlreadySent:  # the same form twice at once; the other request stored it
+        return _registered_before(request, submissions.find(organisation, token), token)
     return render(request, "behandelen/registered.html", {"case": case, "code": str(code)})
+
+
+def _registered_before(request, earlier, token):
+    """The same form again: nothing is stored twice; the receipt code again while its one-time view is open."""
+    context = {"case": earlier.case, "code": submissions.receipt_code(earlier, token), "already": True}
+    return render(request, "behandelen/registered.html", context)
 
 
 @staff_required
