@@ -39,6 +39,7 @@ run: setup
 	$(MANAGE) load_demo --base-url http://$(HOST):$(PORT)
 	$(MANAGE) sync_access --schedule
 	$(MANAGE) escalate --schedule
+	$(MANAGE) audit_checkpoint --schedule
 	@echo ""
 	@echo "Meldpunt runs on http://$(HOST):$(PORT)/  (public page: http://$(HOST):$(PORT)/voorbeeldstad/)"
 	@echo "Staff: http://$(HOST):$(PORT)/account/inloggen/   Stop with Ctrl+C."
@@ -62,6 +63,7 @@ chromium:
 	  else echo "chromium or pdftotext is missing: install Debian's chromium and poppler-utils packages (browser and PDF tests will fail)"; fi; }
 
 test: $(VENV)/.installed frontend messages chromium
+	$(MANAGE) create_key
 	$(MANAGE) collectstatic --no-input -v0
 	$(MAKE) test-sqlite
 	@if $(PY) -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \

@@ -23,7 +23,7 @@ def trail(organisation, person):
 def test_chain_verifies(trail, capsys):
     assert [r.ok for r in verify_all()] == [True]
     call_command("verify_audit")
-    assert "All audit chains verify" in capsys.readouterr().out
+    assert "All audit chains and checkpoints verify" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from meldpunt.audit.checkpoints import checkpoint_all, export, filename
+from meldpunt.audit.tasks import schedule
+
+
+class Command(BaseCommand):
+    help = (
+        "Sign the head of every audit chain that grew since its last checkpoint (all chains with --all), "
+        "store the checkpoints and, with --export DIR, write each as a file to keep elsewhere. With "
+        "--schedule, also queue this for the background worker every hour (if none is queued yet)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="also chains that did not grow")
+        parser.add_argument("--export", metavar="DIR", help="write each new checkpoint as a JSON file into DIR")
+        parser.add_argument("--schedule", action="store_true", help="queue the hourly checkpoints for the worker")
+
+    def handle(self, *args, **options):
+        made = checkpoint_all(only_if_new=not options["all"])
+        for checkpoint in made:
+            self.stdout.write(
+                f"{checkpoint.chain}: checkpoint at event {checkpoint.seq} ({checkpoint.head_hash[:16]}…)"
+            )
+            if options["export"]:
+                folder = Path(options["export"])
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / filename(checkpoint)
+                path.write_text(export(checkpoint), encoding="utf-8")
+                self.stdout.write(f"  written to {path}")
+        self.stdout.write(f"{len(made)} checkpoint(s) made.")
+        if options["schedule"] and schedule():
+            self.stdout.write("Checkpoints queued for the background worker, every hour.")
