@@ -124,7 +124,12 @@ ACKNOWLEDGEMENT = "ontvangstbevestiging"
 FIRST_CONTACT = "eerste_contact"
 ASSESSMENT = "beoordeling"
 FEEDBACK = "terugkoppeling"
+# Every case has these four.
 KINDS = [ACKNOWLEDGEMENT, FIRST_CONTACT, ASSESSMENT, FEEDBACK]
+# The reporter asked for an in-person meeting (meldpunt.verslagen): one
+# deadline per request, met when the meeting took place.
+MEETING = "gespreksverzoek"
+MEETING_DAYS = 10
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,8 @@ class DeadlineRules:
     reminder_days: int = 2
     escalation_interval_days: int = 3
     working_days: bool = True
+    # A meeting the reporter asked for: "binnen redelijke termijn" (art. 9(2)).
+    meeting_days: int = MEETING_DAYS
 
 
 @dataclass(frozen=True)
@@ -154,6 +161,8 @@ class CaseClock:
     assessed_at: datetime.datetime | None = None
     feedback_given_at: datetime.datetime | None = None
     still_open: bool = True
+    # The reporter's meeting requests, in order: (number, requested at, held at or None).
+    meeting_requests: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,14 @@ class Deadline:
     kind: str
     due_at: datetime.datetime
     met_at: datetime.datetime | None
+    # Which one of its kind (a case has one deadline per meeting request; 0 for the others).
+    occurrence: int = 0
+
+
+def meeting_due(requested_at: datetime.datetime, rules: "DeadlineRules") -> datetime.datetime:
+    """A meeting the reporter asked for takes place within ``meeting_days``,
+    counted like the internal deadlines."""
+    return add_days(requested_at, rules.meeting_days, working_days=rules.working_days)
 
 
 def case_deadlines(clock: CaseClock, rules: DeadlineRules) -> list[Deadline]:
@@ -183,6 +200,10 @@ def case_deadlines(clock: CaseClock, rules: DeadlineRules) -> list[Deadline]:
                 received, acknowledged, acknowledgement_days=rules.acknowledgement_days, months=rules.feedback_months
             ),
             clock.feedback_given_at,
+        ),
+        *(
+            Deadline(MEETING, meeting_due(requested_at, rules), held_at, occurrence=number)
+            for number, requested_at, held_at in clock.meeting_requests
         ),
     ]
 
@@ -212,3 +233,10 @@ def next_action_at(
 
 def days_overdue(due: datetime.datetime, now: datetime.datetime) -> int:
     return max(0, (now - due).days)
+
+
+def retaliation_check_at(closed_at: datetime.datetime, months: int) -> datetime.datetime:
+    """When the reporter's inbox asks whether they experienced disadvantage
+    (benadeling) since reporting: ``months`` after the case closed
+    (``nazorg.retaliation``; the organisation's setting, default 3)."""
+    return add_months(closed_at, months)

@@ -21,6 +21,7 @@ KIND_CHOICES = [
     (deadlines.FIRST_CONTACT, _("Eerste contact met de melder")),
     (deadlines.ASSESSMENT, _("Beoordeling")),
     (deadlines.FEEDBACK, _("Inhoudelijke terugkoppeling aan de melder")),
+    (deadlines.MEETING, _("Gesprek op verzoek van de melder")),
 ]
 
 
@@ -33,10 +34,13 @@ class DueDate(models.Model):
     reminded_at = models.DateTimeField(null=True, blank=True)
     # Escalation rounds sent so far (each one an ``Escalation`` row).
     escalations = models.PositiveIntegerField(default=0)
+    # Which one of its kind: a case has one deadline per meeting request
+    # (``deadlines.MEETING``, numbered from 1); 0 for the other kinds.
+    occurrence = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["due_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="due_date_unique")]
+        constraints = [models.UniqueConstraint(fields=["case", "kind", "occurrence"], name="due_date_unique")]
         indexes = [
             models.Index(
                 fields=["next_action_at"], name="due_date_waiting", condition=models.Q(next_action_at__isnull=False)

@@ -35,6 +35,7 @@ def rules_from(organisation, decision) -> deadlines.DeadlineRules:
         ),
         reminder_days=organisation.reminder_days,
         working_days=organisation.count_working_days,
+        meeting_days=organisation.meeting_days,
     )
 
 
@@ -46,7 +47,16 @@ def clock_of(case) -> deadlines.CaseClock:
         assessed_at=case.assessed_at,
         feedback_given_at=case.feedback_given_at,
         still_open=case.state in OPEN_STATES,
+        meeting_requests=_meeting_requests(case),
     )
+
+
+def _meeting_requests(case) -> tuple:
+    """The reporter's meeting requests (``meldpunt.verslagen``) as the clock reads them."""
+    from meldpunt.verslagen.models import MeetingRequest
+
+    rows = MeetingRequest.objects.filter(case_id=case.pk).order_by("number")
+    return tuple(rows.values_list("number", "requested_at", "held_at"))
 
 
 def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]:
@@ -55,10 +65,12 @@ def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]
     next action is computed from the new moment."""
     rules = rules or rules_for(case)
     clock = clock_of(case)
-    existing = {row.kind: row for row in DueDate.objects.filter(case=case)}
+    existing = {(row.kind, row.occurrence): row for row in DueDate.objects.filter(case=case)}
     rows = []
     for deadline in deadlines.case_deadlines(clock, rules):
-        row = existing.get(deadline.kind) or DueDate(case=case, kind=deadline.kind)
+        row = existing.get((deadline.kind, deadline.occurrence)) or DueDate(
+            case=case, kind=deadline.kind, occurrence=deadline.occurrence
+        )
         row.due_at, row.met_at = deadline.due_at, deadline.met_at
         row.next_action_at = deadlines.next_action_at(
             deadline,

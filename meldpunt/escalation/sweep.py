@@ -58,6 +58,7 @@ WHAT = {
     deadlines.FIRST_CONTACT: gettext_lazy("het eerste contact met de melder"),
     deadlines.ASSESSMENT: gettext_lazy("het beoordelingsbesluit"),
     deadlines.FEEDBACK: gettext_lazy("terugkoppeling aan de melder"),
+    deadlines.MEETING: gettext_lazy("het gesprek waarom de melder vroeg"),
 }
 
 
