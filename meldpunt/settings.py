@@ -321,6 +321,12 @@ LOGIN_FAILURES_WINDOW = env.get_int("LOGIN_FAILURES_WINDOW", 15 * 60, minimum=1)
 # Failures on one username from all clients together: more than one client may
 # make, so that a single client cannot lock a staff member out.
 LOGIN_FAILURES_PER_USERNAME = env.get_int("LOGIN_FAILURES_PER_USERNAME", 5 * LOGIN_FAILURES_ALLOWED, minimum=1)
+# Wrong staff API tokens (unknown, expired, revoked) per client and for the
+# whole installation; a refused check is counted nowhere, so one client uses
+# at most its own allowance of the installation's.
+API_TOKEN_FAILURES_PER_CLIENT = env.get_int("API_TOKEN_FAILURES_PER_CLIENT", 10, minimum=1)
+API_TOKEN_FAILURES_WINDOW = env.get_int("API_TOKEN_FAILURES_WINDOW", 15 * 60, minimum=1)
+API_TOKEN_FAILURES_GLOBAL_PER_MINUTE = env.get_int("API_TOKEN_FAILURES_GLOBAL_PER_MINUTE", 100, minimum=1)
 
 # Attachments.
 ATTACHMENT_MAX_BYTES = env.get_int("ATTACHMENT_MAX_MB", 10, minimum=1) * 1024 * 1024

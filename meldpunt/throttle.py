@@ -1,6 +1,7 @@
 """Rate limits: receipt-code attempts and report submissions (per client and
-for the whole installation), and failed staff logins (per client and per
-username; a username's allowance is larger than one client's).
+for the whole installation), failed staff logins (per client and per
+username; a username's allowance is larger than one client's), and wrong
+staff API tokens (per client and for the whole installation).
 
 Every limit is "at most N in any period of W seconds", kept as a sliding
 window in the shared cache (``Window``): nothing resets on the minute, so a
@@ -134,6 +135,41 @@ def report_submission_refused_until(request) -> datetime.datetime | None:
             Window("report-submissions:all", settings.REPORT_SUBMISSIONS_GLOBAL_PER_HOUR, 60 * 60),
         ]
     )
+
+
+def _api_token_windows(request) -> list[Window]:
+    # One client's allowance is far below the installation's, and a refused
+    # check is counted nowhere, so a single client cannot use up the global budget.
+    return [
+        Window(
+            f"api-token-failures:client:{_client_token(request)}",
+            settings.API_TOKEN_FAILURES_PER_CLIENT,
+            settings.API_TOKEN_FAILURES_WINDOW,
+        ),
+        Window("api-token-failures:all", settings.API_TOKEN_FAILURES_GLOBAL_PER_MINUTE, 60),
+    ]
+
+
+def api_token_refused_until(request) -> datetime.datetime | None:
+    """Before a staff API token is checked: None when the check may go ahead,
+    else the moment from which this client may try again (it, or all clients
+    together, presented too many wrong tokens lately). Counts nothing."""
+    now = timezone.now().timestamp()
+    free_at = max(window.free_at(now) for window in _api_token_windows(request))
+    return datetime.datetime.fromtimestamp(math.ceil(free_at), tz=datetime.UTC) if free_at > now else None
+
+
+def count_api_token_failure(request) -> list[str]:
+    """Count one wrong token in every window; returns the windows it filled
+    ("client", "all"): from now on they refuse until they free up."""
+    now = timezone.now().timestamp()
+    filled = []
+    with transaction.atomic():
+        for scope, window in zip(("client", "all"), _api_token_windows(request), strict=True):
+            window.hit(now)
+            if window.free_at(now) > now:
+                filled.append(scope)
+    return filled
 
 
 def _login_windows(request, username: str) -> list[Window]:

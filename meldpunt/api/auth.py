@@ -18,7 +18,7 @@ from importlib import import_module
 from django.conf import settings
 from ninja.security import HttpBearer
 
-from meldpunt.api.tokens import staff_for_token
+from meldpunt.api import tokens
 
 _SESSION_KEY_SHAPE = re.compile(r"[a-z0-9]{32}")
 
@@ -29,7 +29,8 @@ class StaffToken(HttpBearer):
     openapi_scheme = "bearer"
 
     def authenticate(self, request, token):
-        staff = staff_for_token(token)
+        # Wrong tokens are limited per client and in total (tokens.check raises AttemptsRefused).
+        staff = tokens.check(request, token)
         if staff is None:
             return None
         request.staff = staff

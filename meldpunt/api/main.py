@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from meldpunt.api import problems, reporter, staff
+from meldpunt.api import problems, reporter, staff, tokens
 
 VERSION = "1"
 PREFIX = f"/api/v{VERSION}"
@@ -31,6 +31,7 @@ api = MeldpuntAPI(
 api.add_router("", reporter.router)
 api.add_router("", staff.router)
 api.add_exception_handler(reporter.InboxClosed, reporter.inbox_closed)
+api.add_exception_handler(tokens.AttemptsRefused, lambda request, exc: problems.too_many(exc.until))
 
 
 def problem_responses(schema: dict) -> dict:
@@ -41,7 +42,10 @@ def problem_responses(schema: dict) -> dict:
     for path in schema.get("paths", {}).values():
         for operation in path.values():
             responses = operation.setdefault("responses", {})
-            for status in (400, 404) + ((401,) if operation.get("security") else ()):
+            schemes = {name for entry in operation.get("security", ()) for name in entry}
+            # A staff token may be refused unchecked after too many wrong ones (429).
+            expected = (400, 404) + ((401,) if schemes else ()) + ((429,) if "StaffToken" in schemes else ())
+            for status in expected:
                 if status not in responses and str(status) not in responses:
                     responses[status] = {}
             for status, response in responses.items():

@@ -78,6 +78,24 @@ def not_found() -> JsonResponse:
     return problem(NOT_FOUND, _("Dit bestaat niet, of u mag het niet zien."))
 
 
+def too_many(until) -> JsonResponse:
+    """429 with Retry-After: the seconds until ``until`` (at least 1)."""
+    import math
+
+    from django.utils import timezone
+
+    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
+    return problem(
+        TOO_MANY,
+        _(
+            "Er zijn in korte tijd te veel verzoeken gedaan, vanaf uw verbinding of in totaal. Probeer het over "
+            "%(seconds)d seconden opnieuw."
+        )
+        % {"seconds": seconds},
+        headers={"Retry-After": str(seconds)},
+    )
+
+
 def field_errors(form) -> list[dict]:
     """A Django form's errors, one entry per message, naming the field ("" for the form as a whole)."""
     return [

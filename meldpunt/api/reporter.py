@@ -2,12 +2,10 @@
 read it, reply and withdraw. Thin: the web forms validate, the case actions change,
 and the rate limits are the web's (``meldpunt.throttle``)."""
 
-import math
 import re
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
@@ -41,16 +39,7 @@ def _organisation(slug: str) -> Organisation:
 
 
 def _refused(until):
-    seconds = max(1, math.ceil((until - timezone.now()).total_seconds()))
-    return problems.problem(
-        problems.TOO_MANY,
-        _(
-            "Er zijn in korte tijd te veel verzoeken gedaan, vanaf uw verbinding of in totaal. Probeer het over "
-            "%(seconds)d seconden opnieuw."
-        )
-        % {"seconds": seconds},
-        headers={"Retry-After": str(seconds)},
-    )
+    return problems.too_many(until)
 
 
 @router.post(

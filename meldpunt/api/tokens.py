@@ -107,3 +107,61 @@ def staff_for_token(token: str) -> StaffAccount | None:
     if row.last_used_at is None or now - row.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
     return account
+
+
+class AttemptsRefused(Exception):
+    """Too many wrong tokens lately, from this client or from all together: nothing is checked."""
+
+    def __init__(self, until):
+        super().__init__(until)
+        self.until = until
+
+
+def _why_refused(token: str):
+    """Why a presented token opened nothing, and the row it names (None when unknown)."""
+    row = None
+    if token.startswith(PREFIX) and len(token) <= 100:
+        row = ApiToken.objects.select_related("user").filter(token_hash=_digest(token)).first()
+    if row is None:
+        return "unknown", None
+    if row.revoked_at is not None:
+        return "revoked", row
+    if row.expires_at <= timezone.now():
+        return "expired", row
+    if not row.user.is_active:
+        return "inactive", row
+    if factor_count(row.user) < 1:
+        return "no_second_factor", row
+    return "no_person", row
+
+
+def check(request, token: str) -> StaffAccount | None:
+    """The staff account ``token`` opens, under the limits on wrong tokens
+    (``meldpunt.throttle``): raises ``AttemptsRefused`` without checking while
+    this client or all clients together presented too many wrong tokens; a
+    wrong token is counted and audited (``api.token_refused``: why, and the
+    token's id and owner's organisation when it names one of ours; never the
+    token or the address). Refused checks are not audited: nothing was tried."""
+    from meldpunt import throttle
+
+    until = throttle.api_token_refused_until(request)
+    if until is not None:
+        raise AttemptsRefused(until)
+    staff = staff_for_token(token)
+    if staff is not None:
+        return staff
+    filled = throttle.count_api_token_failure(request)
+    reason, row = _why_refused(token)
+    detail = {"reason": reason}
+    if row is not None:
+        detail["token_id"] = row.pk
+    if filled:
+        detail["limit_reached"] = filled
+    account = StaffAccount.objects.select_related("person__organisation").filter(user=row.user).first() if row else None
+    record(
+        "api.token_refused",
+        actor="api",  # whoever presented it; not necessarily the token's owner
+        organisation=account.organisation if account is not None else None,
+        **detail,
+    )
+    return None
