@@ -372,6 +372,28 @@ MATRIX: dict[str, list[Probe]] = {
             state=opens("/voorbeeldstad/postvak/melding/"),
         ),
     ],
+    # The proof of filing's downloads: only in the reporter's inbox session (meldpunt/bewijs/).
+    "bewijs:pdf": [
+        Probe(
+            lambda w: "/voorbeeldstad/postvak/bewijs/",
+            expect(reporter=Answer(200), anonymous=INBOX_LOGIN, staff=INBOX_LOGIN),
+            marker=lambda w: b"%PDF",
+        ),
+    ],
+    "bewijs:text": [
+        Probe(
+            lambda w: "/voorbeeldstad/postvak/bewijs/tekst/",
+            expect(reporter=OK, anonymous=INBOX_LOGIN, staff=INBOX_LOGIN),
+            marker=lambda w: f"zaak: {w.ref}",
+        ),
+    ],
+    "bewijs:document": [
+        Probe(
+            lambda w: "/voorbeeldstad/postvak/bewijs/melding/",
+            expect(reporter=OK, anonymous=INBOX_LOGIN, staff=INBOX_LOGIN),
+            marker=lambda w: DESCRIPTION,
+        ),
+    ],
     # Accounts -------------------------------------------------------------------------------------------------
     "accounts:logout": [
         Probe(
@@ -717,6 +739,8 @@ NOT_CASE_DATA = {
     "melden:report": "public report form (tests/test_report_form.py)",
     "melden:receipt": "shows the caller's own fresh receipt only (tests/test_one_report_per_form.py)",
     "melden:inbox_login": "public receipt-code form (tests/test_receipts.py)",
+    "bewijs:verify": "public proof check: reads only the proof given and the keys (tests/test_proof.py)",
+    "bewijs:keys": "public list of the organisations' public signing keys",
     "accounts:login": "public login form (tests/test_staff_login.py)",
     "accounts:passkey_login": "public passkey login (tests/test_passkeys.py)",
     "accounts:passkey_jsi18n": "static texts for the passkey script",

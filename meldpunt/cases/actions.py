@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record
+from meldpunt.bewijs import filing
 from meldpunt.cases import deadlines, linking, patterns
 from meldpunt.cases.models import (
     Attachment,
@@ -186,6 +187,8 @@ def submit_report(
     key, case.key_id, case.wrapped_key = CaseKey.create(case.key_context)
     case.__dict__["key"] = key
     case.sealed_content = key.seal_json("content", report.sealed_fields())
+    # The proof of filing: the report exactly as submitted, signed once it has its number (meldpunt/bewijs).
+    proof = filing.prepare(key, report, kind=kind, channel=channel)
 
     # The child rows are built afresh for every attempt (a failed attempt
     # leaves them pointing at a row that was rolled back); what is sealed is
@@ -256,6 +259,7 @@ def submit_report(
                 notification_service.case_submitted(case)
                 linking.store_proposals(case, links, report, directory)
                 patterns.case_joined(case)
+                proof.store(case)
             return case, code
         except IntegrityError as error:
             if not _violates(error, Case, "case_receipt_lookup_unique"):

@@ -25,7 +25,7 @@ from meldpunt.protocol.versions import install_defaults
 from meldpunt.registry.models import Appointment, Category, Person, Position, today
 
 # The first path segments the installation uses itself: an organisation's public pages live at /<slug>/.
-RESERVED_SLUGS = {"account", "behandelen", "beheer", "installatie", "taal", "static", "media", "admin", "api"}
+RESERVED_SLUGS = {"account", "behandelen", "beheer", "installatie", "taal", "static", "media", "admin", "api", "bewijs"}
 
 
 @dataclass
