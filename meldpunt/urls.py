@@ -10,6 +10,8 @@ urlpatterns = [
     path("installatie/", include("meldpunt.organisations.urls")),
     # The JSON API and its reference page (meldpunt/api/, docs/api.md).
     path("api/", include("meldpunt.api.urls")),
+    # The measures register (meldpunt/maatregelen/): under the case page and under the reporter's inbox.
+    path("", include("meldpunt.maatregelen.urls")),
     # The proof of filing: /bewijs/ (check a proof, the public keys) and the inbox downloads (meldpunt/bewijs/).
     path("", include("meldpunt.bewijs.urls")),
     # Public pages last: /<organisation>/...

@@ -144,6 +144,24 @@ class Probe:
     state: Callable[[World, Client], object] | None = None
 
 
+def proposed_measure(w, burdens: str):
+    """A proposed measure in the world's case (made within the probe's savepoint)."""
+    from django.utils import timezone
+
+    from meldpunt.maatregelen.models import Measure
+
+    measure = Measure(
+        case=w.case,
+        kind="partijen_scheiden",
+        burdens=burdens,
+        decided_on=timezone.localdate(),
+        created_at=timezone.now(),
+    )
+    measure.sealed_text = w.case.key.seal_json(f"measure:{measure.public_id}", {"reason": "-", "justification": "-"})
+    measure.save()
+    return measure
+
+
 def burgemeester_token(w) -> ApiToken:
     """The burgemeester's API token (made on first use within the probe's savepoint)."""
     token = ApiToken.objects.filter(user__username="burgemeester").first()
@@ -274,6 +292,59 @@ MATRIX: dict[str, list[Probe]] = {
             method="POST",
             data=lambda w: {"besluit": "bevestigen"},
             state=lambda w, _c: w.case.subjects.count(),
+        ),
+    ],
+    # The measures register (meldpunt/maatregelen/): handlers, and the burgemeester for a case about a
+    # wethouder (this one); the reporter answers only in their own inbox.
+    "maatregelen:record": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}maatregelen/",
+            expect(staff=NOT_FOUND, handler=done(), burgemeester=done()),
+            method="POST",
+            data=lambda w: {
+                "kind": "waarschuwing",
+                "burdens": "beschuldigde",
+                "decided_on": str(datetime.date.today()),
+                "decision_maker_other": "Het college",
+                "reason": "Ongepaste berichten.",
+                "state": "genomen",
+            },
+            state=lambda w, _c: w.case.measures.count(),
+        ),
+    ],
+    "maatregelen:take": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}maatregelen/{proposed_measure(w, 'beschuldigde').public_id}/nemen/",
+            expect(staff=NOT_FOUND, handler=done(), burgemeester=done()),
+            method="POST",
+            state=lambda w, _c: list(w.case.measures.values_list("state", flat=True)),
+        ),
+    ],
+    "maatregelen:withdraw": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}maatregelen/{proposed_measure(w, 'beschuldigde').public_id}/intrekken/",
+            expect(staff=NOT_FOUND, handler=done(), burgemeester=done()),
+            method="POST",
+            state=lambda w, _c: list(w.case.measures.values_list("state", flat=True)),
+        ),
+    ],
+    # The reporter of this case is anonymous: consent from a conversation is refused (400) to whoever may decide.
+    "maatregelen:consent_conversation": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}maatregelen/{proposed_measure(w, 'melder').public_id}/instemming/",
+            expect(staff=NOT_FOUND, handler=Answer(400), burgemeester=Answer(400)),
+            method="POST",
+            data=lambda w: {"answer": "akkoord", "date": str(datetime.date.today()), "held_by": "Ingrid Vos"},
+            state=lambda w, _c: list(w.case.measures.values_list("state", "consent")),
+        ),
+    ],
+    "maatregelen:answer": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/maatregel/{proposed_measure(w, 'melder').public_id}/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"answer": "akkoord"},
+            state=lambda w, _c: list(w.case.measures.values_list("state", "consent")),
         ),
     ],
     # The case log uses the handling rule (access_case_for_handling): handlers only.

@@ -102,6 +102,10 @@ def entry(event: CaseEvent, team: str) -> Entry:
         lines = [_("Het vertrek beëindigt de zaak niet.")]
     elif kind == CaseEvent.Kind.ESCALATION:
         title, lines = _escalation(event.detail)
+    elif kind == CaseEvent.Kind.MEASURE:
+        from meldpunt.maatregelen.wording import timeline_entry
+
+        title, lines = timeline_entry(event.detail)
     return Entry(kind, event.at, who(event), title, event.text, lines, event.occurred_on)
 
 
