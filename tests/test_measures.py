@@ -362,3 +362,18 @@ def test_the_reporters_thread_asks_once_and_carries_no_internal_reason(reported,
     asked = [m.body for m in case.messages.filter(author=Message.Author.SYSTEEM)]
     assert sum("maatregel voorgesteld" in body for body in asked) == 1
     assert not any("portefeuilleoverleg" in body for body in asked)
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_a_proposed_measure_waiting_for_the_reporters_consent():
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", stdout=io.StringIO())  # twice: still one
+    measure = Measure.objects.get()
+    assert (measure.burdens, measure.state, measure.consent) == ("melder", "voorgesteld", "")
+    handler = verified_client("behandelaar1")
+    assert counts(handler) == ("1 voorgesteld, wachten op instemming", "0 genomen")
+    assert 'data-state="voorgesteld" data-burdens="melder"' in handler.get(case_url(measure.case)).content.decode()

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from meldpunt.demo import data
 from meldpunt.demo.cases import load_demo_cases
 from meldpunt.demo.loader import load_demo
+from meldpunt.demo.measures import load_demo_measures
 from meldpunt.demo.pattern import load_pattern
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo cases: {made}, some of them overdue (the escalation run reminds and escalates them at once)."
             )
+        if load_demo_measures(organisation):
+            self.stdout.write("Demo measure: a proposal that burdens the reporter, waiting for their consent.")
         if load_pattern(organisation):
             self.stdout.write("Demo pattern: four reports about former wethouder Gerard Wolters (pattern alerts).")
         self.stdout.write("")
