@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("meldpunt.maatregelen.urls")),
     # The proof of filing: /bewijs/ (check a proof, the public keys) and the inbox downloads (meldpunt/bewijs/).
     path("", include("meldpunt.bewijs.urls")),
+    # Aftercare: its admin page, the handler's offer and the reporter's answers (meldpunt/nazorg/).
+    path("", include("meldpunt.nazorg.urls")),
     # Public pages last: /<organisation>/...
     path("", include("meldpunt.melden.urls")),
 ]

@@ -42,6 +42,8 @@ from meldpunt.api.models import ApiToken
 from meldpunt.api.tokens import create_token
 from meldpunt.cases.actions import FileInput
 from meldpunt.cases.models import Case, SubjectProposal
+from meldpunt.nazorg.models import SupportOption
+from meldpunt.nazorg.retaliation import check_months
 from meldpunt.notifications.models import Notification
 from meldpunt.organisations.models import Organisation
 from meldpunt.protocol.versions import install_defaults
@@ -176,6 +178,19 @@ def case_state(w, _client):
 
 def message_count(w, _client):
     return w.case.messages.count()
+
+
+def support_option(w) -> SupportOption:
+    return SupportOption.objects.filter(organisation=w.case.organisation).order_by("pk").first()
+
+
+def follow_up_of(w) -> Case:
+    """A case that follows from the world's case (made on first use within the probe's savepoint)."""
+    found = Case.objects.filter(follows_from=w.case).first()
+    if found is None:
+        found, _code = report_about(w.case.organisation, w.person("Henk Bosman"))
+        Case.objects.filter(pk=found.pk).update(follows_from=w.case)
+    return found
 
 
 def voorbeeldstad_people(w, _client):
@@ -751,6 +766,81 @@ MATRIX: dict[str, list[Probe]] = {
             method="POST",
             data=lambda w: {"pattern_threshold": 3},
             state=lambda w, _c: type(w.case.organisation).objects.get(pk=w.case.organisation_id).pattern_threshold,
+        ),
+    ],
+    # Aftercare (meldpunt/nazorg/): the admin's support options and months; the handler's offer at closure;
+    # the reporter's answers, only in their own inbox.
+    "nazorg:settings": [
+        Probe(lambda w: "/beheer/nazorg/", expect(staff=FORBIDDEN, beheerder=OK, other_org=OWN_ONLY), **REGISTRY),
+        # Tried: asking about disadvantage 6 months after closure instead of 3.
+        Probe(
+            lambda w: "/beheer/nazorg/",
+            expect(staff=FORBIDDEN, beheerder=done(), other_org=Answer(302)),
+            method="POST",
+            data=lambda w: {"retaliation_check_months": 6},
+            state=lambda w, _c: check_months(w.case.organisation),
+        ),
+    ],
+    "nazorg:option_new": [
+        Probe(
+            lambda w: "/beheer/nazorg/steun/nieuw/",
+            expect(staff=FORBIDDEN, beheerder=OK, other_org=OWN_ONLY),
+            **REGISTRY,
+        ),
+        Probe(
+            lambda w: "/beheer/nazorg/steun/nieuw/",
+            expect(staff=FORBIDDEN, beheerder=done(), other_org=Answer(302)),
+            method="POST",
+            data=lambda w: {"kind": "anders", "name": "Buddy", "contact": "Via het integriteitsbureau.", "order": 40},
+            state=lambda w, _c: SupportOption.objects.filter(organisation=w.case.organisation).count(),
+        ),
+    ],
+    "nazorg:option": [
+        Probe(
+            lambda w: f"/beheer/nazorg/steun/{support_option(w).pk}/",
+            expect(staff=FORBIDDEN, beheerder=OK, other_org=NOT_FOUND),
+            **REGISTRY,
+        ),
+        Probe(
+            lambda w: f"/beheer/nazorg/steun/{support_option(w).pk}/",
+            expect(staff=FORBIDDEN, beheerder=done(), other_org=NOT_FOUND),
+            method="POST",
+            data=lambda w: {"kind": "vertrouwenspersoon", "name": "Vertrouwenspersoon", "contact": "K1", "order": 1},
+            state=lambda w, _c: SupportOption.objects.get(pk=support_option(w).pk).contact,
+        ),
+    ],
+    "nazorg:offer_again": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}nazorg/aanbieden/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            state=lambda w, _c: w.case.support_offers.count(),
+        ),
+    ],
+    "nazorg:answer_support": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/steun/{w.case.support_offers.get().public_id}/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"geen": "ja"},
+            state=lambda w, _c: w.case.support_answers.count(),
+        ),
+    ],
+    "nazorg:disadvantage": [
+        Probe(
+            lambda w: "/voorbeeldstad/postvak/benadeling/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"zaak": str(w.case.public_id), "tekst": "Sinds mijn melding word ik buitengesloten."},
+            state=lambda w, _c: Case.objects.filter(follows_from=w.case).count(),
+        ),
+    ],
+    "nazorg:open_linked": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/gekoppeld/{follow_up_of(w).public_id}/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            state=lambda w, client: client.session.get("melder_case"),
         ),
     ],
     "beheer:conflict_remove": [

@@ -377,3 +377,25 @@ def test_the_demo_shows_a_proposed_measure_waiting_for_the_reporters_consent():
     handler = verified_client("behandelaar1")
     assert counts(handler) == ("1 voorgesteld, wachten op instemming", "0 genomen")
     assert 'data-state="voorgesteld" data-burdens="melder"' in handler.get(case_url(measure.case)).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_staff_api_shows_the_register_read_only(reported, handler):
+    from django.contrib.auth import get_user_model
+
+    from meldpunt.api import tokens
+
+    case, _code = reported
+    handler.post(case_url(case, "maatregelen/"), keep_away(justification=JUSTIFICATION))
+    _row, token = tokens.create_token(get_user_model().objects.get(username="behandelaar1"), "koppeling", 30)
+    response = Client().get(f"/api/v1/zaken/{case.reference}", HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert response.status_code == 200
+    (measure,) = response.json()["measures"]
+    assert (measure["kind"], measure["burdens"], measure["state"], measure["consent"]) == (
+        "partijen_scheiden",
+        "melder",
+        "voorgesteld",
+        "",
+    )
+    assert measure["justification"] == JUSTIFICATION
+    assert measure["decision_maker"] == "Het college van burgemeester en wethouders"

@@ -6,6 +6,8 @@ import uuid
 from ninja import Schema
 from pydantic import Field
 
+from meldpunt.maatregelen.api import MeasureOut
+
 
 class FieldProblem(Schema):
     field: str = Field(description="The field that was wrong; empty for the input as a whole.")
@@ -103,6 +105,7 @@ class CaseOut(CaseSummary):
     subjects: list[SubjectOut]
     attachments: list[AttachmentOut]
     next_steps: list[StepOut] = Field(description="The lifecycle steps you may take now (handlers only).")
+    measures: list[MeasureOut] = Field(description="The measures register of the case (read-only here).")
 
 
 class StepIn(Schema):

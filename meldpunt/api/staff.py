@@ -16,6 +16,7 @@ from meldpunt.cases.access import access_case, access_case_for_handling, cases_v
 from meldpunt.cases.forms import MessageForm
 from meldpunt.cases.models import Message
 from meldpunt.cases.workflow import STAFF, MessageNotAllowed, StepIncomplete, TransitionNotAllowed, available_steps
+from meldpunt.maatregelen.api import measures_out
 from meldpunt.melden.views import attachment_response
 from meldpunt.notifications import service as notification_service
 
@@ -84,6 +85,7 @@ def case_detail(request, reference: str):
         "subjects": _subjects(case),
         "attachments": [attachment_out(a) for a in case.attachments.all()],
         "next_steps": _next_steps(request.staff, case),
+        "measures": measures_out(case),
     }
 
 

@@ -43,6 +43,7 @@ from meldpunt.cases.workflow import REPORTER as REPORTER_STEP
 from meldpunt.cases.workflow import STAFF as STAFF_STEP
 from meldpunt.crypto import CaseKey
 from meldpunt.dates import long_date, long_datetime
+from meldpunt.nazorg import support
 from meldpunt.notifications import service as notification_service
 from meldpunt.notifications.models import CaseAttention
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
@@ -257,6 +258,8 @@ def submit_report(
                 _record_arrival(case, now, actor=actor, staff_user=registered_by)
                 route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
                 notification_service.case_submitted(case)
+                # Support is offered with every report (the receipt page and the inbox show it).
+                support.offer_at_intake(case)
                 linking.store_proposals(case, links, report, directory)
                 patterns.case_joined(case)
                 proof.store(case)
@@ -486,7 +489,8 @@ def _facts(locked: Case, given: StepInput) -> Facts:
     return Facts(
         acknowledged=locked.acknowledged_at is not None,
         feedback_given=feedback_given,
-        aftercare_offered=locked.aftercare_offered_at is not None,
+        # A closure offer of support since the case was last reopened (``nazorg.support``).
+        aftercare_offered=support.offered_for_closure(locked, since=reopened),
         reason=given.reason,
         outcome=given.outcome,
         referred_to=given.referred_to,
@@ -695,15 +699,19 @@ def record_aftercare_offer(case: Case, *, day: datetime.date, how: str, staff_us
         raise EventRefused(
             {"text": _("Schrijf op wat er is aangeboden en hoe (bijvoorbeeld: per bericht, de vertrouwenspersoon).")}
         )
-    return _record_event(
-        case,
-        CaseEvent.Kind.AFTERCARE,
-        staff_user=staff_user,
-        audit_action="case.aftercare_offered",
-        sealed={"text": how.strip()},
-        occurred_on=day,
-        set_field="aftercare_offered_at",
-    )
+    with transaction.atomic():
+        event = _record_event(
+            case,
+            CaseEvent.Kind.AFTERCARE,
+            staff_user=staff_user,
+            audit_action="case.aftercare_offered",
+            sealed={"text": how.strip()},
+            occurred_on=day,
+            set_field="aftercare_offered_at",
+        )
+        # The offer the closing step needs (``nazorg.support.offered_for_closure``).
+        support.record_offer(case, event=event, staff_user=staff_user)
+    return event
 
 
 def record_accused_left(case: Case, *, person, reason: str, day: datetime.date | None, staff_user) -> CaseEvent:
