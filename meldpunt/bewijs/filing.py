@@ -13,24 +13,28 @@ from meldpunt.bewijs import proof
 from meldpunt.bewijs.models import FilingProof
 
 
+def _signed_statement(case, sha256: str):
+    organisation = case.organisation
+    return proof.sign_statement(
+        organisation,
+        lambda key_id: proof.statement(
+            slug=organisation.slug,
+            name=organisation.name,
+            reference=case.reference,
+            received_at=case.received_at,
+            sha256=sha256,
+            key_id=key_id,
+        ),
+    )
+
+
 @dataclass
 class PreparedProof:
     sealed_document: bytes
     sha256: str
 
     def store(self, case) -> FilingProof:
-        organisation = case.organisation
-        text, signature = proof.sign_statement(
-            organisation,
-            lambda key_id: proof.statement(
-                slug=organisation.slug,
-                name=organisation.name,
-                reference=case.reference,
-                received_at=case.received_at,
-                sha256=self.sha256,
-                key_id=key_id,
-            ),
-        )
+        text, signature = _signed_statement(case, self.sha256)
         return FilingProof.objects.create(
             case=case,
             statement=text,
@@ -44,3 +48,15 @@ class PreparedProof:
 def prepare(case_key, report, *, kind: str, channel: str) -> PreparedProof:
     document = proof.submitted_document(report, kind=kind, channel=channel)
     return PreparedProof(sealed_document=case_key.seal("proof-document", document), sha256=proof.digest(document))
+
+
+def redate_for_demo(case) -> None:
+    """The demo only: its cases are made now and then moved back in time
+    (``meldpunt.demo.cases``); their proofs are signed again for the moved
+    time, so the demo's proofs say what its inbox says. Never used for real cases."""
+    found = FilingProof.objects.get(case=case)
+    sha256 = proof.parse(found.armoured()).fields["sha256"]
+    text, signature = _signed_statement(case, sha256)
+    FilingProof.objects.filter(pk=found.pk).update(
+        statement=text, key_id=signature.key_id, signature=signature.signature, created_at=case.received_at
+    )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from meldpunt.bewijs import filing
 from meldpunt.cases import actions
 from meldpunt.cases.models import Case, CaseEvent, Channel, Kind, Message, Relation, SubjectLink, Wish
 from meldpunt.escalation import service as escalation_service
@@ -82,6 +83,7 @@ def _shift(case: Case, delta: datetime.timedelta) -> None:
         Message.objects.filter(pk=message.pk).update(sent_at=message.sent_at - delta)
     for event in CaseEvent.objects.filter(case=case):
         CaseEvent.objects.filter(pk=event.pk).update(at=event.at - delta)
+    filing.redate_for_demo(case)  # the proof of filing names the moved time of receipt
     escalation_service.refresh(case)
 
 
