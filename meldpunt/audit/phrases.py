@@ -38,6 +38,11 @@ ACTIONS = {
     "case.escalated": gettext_lazy("Escalatie %(round)s gestuurd: %(deadline)s is over tijd"),
     "message.sent.melder": gettext_lazy("Bericht van de melder"),
     "message.sent": gettext_lazy("Bericht aan de melder gestuurd door %(actor)s"),
+    "measure.recorded": gettext_lazy("Maatregel vastgelegd door %(actor)s"),
+    "measure.taken": gettext_lazy("Maatregel genomen, vastgelegd door %(actor)s"),
+    "measure.withdrawn": gettext_lazy("Voorstel van een maatregel ingetrokken door %(actor)s"),
+    "measure.consent_given": gettext_lazy("Instemming van de melder met een maatregel, vastgelegd door %(actor)s"),
+    "measure.consent_refused": gettext_lazy("De melder ging niet akkoord met een maatregel, vastgelegd door %(actor)s"),
 }
 UNKNOWN = gettext_lazy("Handeling vastgelegd door %(actor)s")
 
