@@ -19,12 +19,13 @@ from meldpunt.errors import limit_hit
 CONTENT_TYPE = "application/problem+json"
 TYPE_BASE = "/api/#probleem-"
 
-INVALID, NOT_FOUND, UNAUTHENTICATED, TOO_MANY, CONFLICT = (
+INVALID, NOT_FOUND, UNAUTHENTICATED, TOO_MANY, CONFLICT, ALREADY_SENT = (
     "ongeldige-invoer",
     "niet-gevonden",
     "niet-ingelogd",
     "te-veel-verzoeken",
     "niet-mogelijk",
+    "al-verstuurd",
 )
 # Problem type -> (status, title). The reference page explains each (meldpunt/api/reference.py).
 TYPES = {
@@ -33,8 +34,10 @@ TYPES = {
     NOT_FOUND: (404, gettext_lazy("Niet gevonden")),
     CONFLICT: (409, gettext_lazy("Dit kan niet meer")),
     TOO_MANY: (429, gettext_lazy("Te veel verzoeken")),
+    ALREADY_SENT: (409, gettext_lazy("Al verstuurd met deze sleutel")),
 }
-KIND_BY_STATUS = {status: kind for kind, (status, _title) in TYPES.items()}
+# The first kind of each status describes that status in the schema.
+KIND_BY_STATUS = {status: kind for kind, (status, _title) in reversed(TYPES.items())}
 EXPLANATION = {
     INVALID: gettext_lazy(
         "Een of meer velden zijn niet in orde; het veld errors noemt elk veld met wat eraan schort. "
@@ -55,6 +58,11 @@ EXPLANATION = {
     TOO_MANY: gettext_lazy(
         "Vanaf uw verbinding, of in totaal, zijn in korte tijd te veel verzoeken gedaan. Retry-After zegt na hoeveel "
         "seconden het weer kan. Er is niets opgeslagen."
+    ),
+    ALREADY_SENT: gettext_lazy(
+        "Met deze Idempotency-Key is al een melding verstuurd. Dezelfde melding opnieuw krijgt binnen een half uur "
+        "hetzelfde antwoord met dezelfde ontvangstcode; een andere melding met dezelfde sleutel, of dezelfde na dat "
+        "half uur, krijgt dit antwoord. Er is niets opnieuw opgeslagen."
     ),
 }
 

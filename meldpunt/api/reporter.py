@@ -4,13 +4,14 @@ and the rate limits are the web's (``meldpunt.throttle``)."""
 
 import re
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Status
+from ninja import Header, Router, Status
+from ninja.responses import NinjaJSONEncoder
 
 from meldpunt import throttle
-from meldpunt.api import problems
+from meldpunt.api import idempotency, problems
 from meldpunt.api.auth import InboxSession, session_store
 from meldpunt.api.form_schema import PERSON_FIELDS_NOTE, form_body, free_subject_fields
 from meldpunt.api.output import deadlines_of, messages_of, parse_uuid
@@ -19,7 +20,7 @@ from meldpunt.cases import actions, receipts
 from meldpunt.cases.forms import MessageForm, ReceiptForm, ReportForm
 from meldpunt.cases.models import Message, State
 from meldpunt.cases.workflow import OPEN_STATES, TransitionNotAllowed
-from meldpunt.melden import reporter_view, session
+from meldpunt.melden import reporter_view, session, submissions
 from meldpunt.melden.views import attachment_response
 from meldpunt.organisations.models import Organisation
 
@@ -42,9 +43,39 @@ def _refused(until):
     return problems.too_many(until)
 
 
+def _submitted(case, code) -> dict:
+    return {"receipt_code": str(code), "received_at": case.received_at, "deadlines": deadlines_of(case)}
+
+
+def _sent_before(organisation, key: str, digest: str, earlier):
+    """The same Idempotency-Key again (meldpunt.api.idempotency): the same answer, or 409."""
+    if not idempotency.same_request(earlier, digest):
+        message = _(
+            "Deze Idempotency-Key is al gebruikt voor een andere melding. Er is niets opgeslagen; gebruik voor elke "
+            "nieuwe melding een nieuwe sleutel."
+        )
+        return problems.problem(
+            problems.ALREADY_SENT, message, errors=[{"field": idempotency.HEADER, "detail": message}]
+        )
+    code = idempotency.receipt_code(earlier, organisation, key)
+    if code is None:
+        return problems.problem(
+            problems.ALREADY_SENT,
+            _(
+                "Deze melding is al verstuurd en één keer opgeslagen. De ontvangstcode wordt na een half uur niet "
+                "opnieuw getoond."
+            ),
+        )
+    # Encoded as ninja encodes the first answer, so that both are the same, byte for byte.
+    body = Submitted(**_submitted(earlier.case, code)).model_dump()
+    response = JsonResponse(body, status=201, encoder=NinjaJSONEncoder)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
 @router.post(
     "/{org}/meldingen",
-    response={201: Submitted, 400: Problem, 404: Problem, 429: Problem},
+    response={201: Submitted, 400: Problem, 404: Problem, 409: Problem, 429: Problem},
     summary="Send a report",
     openapi_extra={
         "requestBody": form_body(
@@ -52,11 +83,33 @@ def _refused(until):
         )
     },
 )
-def submit(request, org: str):
+def submit(
+    request,
+    org: str,
+    idempotency_key: str | None = Header(
+        None,
+        alias=idempotency.HEADER,
+        description=(
+            "Optional, recommended: a new random value (a UUID) per report, 16 to 100 letters, digits, - or _. "
+            "Sent again with the same request, the report is stored once and the answer is the same (201, "
+            "Idempotent-Replayed: true) for half an hour; with another request it is 409. Keep it secret."
+        ),
+    ),
+):
     """The public report form as an API: the same fields, the same validation, the same limits
     (attachments, reports per client and for the whole installation). The answer carries the
-    receipt code, once."""
+    receipt code, once; with an Idempotency-Key, a retry stores nothing twice."""
     organisation = _organisation(org)
+    key = None
+    if idempotency_key is not None:
+        key = idempotency_key.strip()
+        if not idempotency.KEY_SHAPE.fullmatch(key):
+            message = _("Een Idempotency-Key is 16 tot 100 letters, cijfers, - of _, bijvoorbeeld een UUID.")
+            return problems.invalid([{"field": idempotency.HEADER, "detail": message}])
+        digest = idempotency.request_digest(request)
+        earlier = idempotency.find(organisation, key)
+        if earlier is not None:
+            return _sent_before(organisation, key, digest, earlier)
     form = ReportForm(request.POST, request.FILES, organisation=organisation)
     if not form.is_valid():
         return problems.invalid(problems.field_errors(form))
@@ -67,8 +120,17 @@ def submit(request, org: str):
     refused_until = throttle.report_submission_refused_until(request)
     if refused_until:
         return _refused(refused_until)
-    case, code = actions.submit_report(organisation, form.report_input())
-    return Status(201, {"receipt_code": str(code), "received_at": case.received_at, "deadlines": deadlines_of(case)})
+    if key is None:
+        case, code = actions.submit_report(organisation, form.report_input())
+        return Status(201, _submitted(case, code))
+    submissions.erase_expired_views()
+    try:
+        case, code = actions.submit_report(
+            organisation, form.report_input(), on_stored=idempotency.claim(organisation, key, digest)
+        )
+    except submissions.AlreadySent:  # the same key twice at once: the other request stored it
+        return _sent_before(organisation, key, digest, idempotency.find(organisation, key))
+    return Status(201, _submitted(case, code))
 
 
 @router.post(
@@ -127,6 +189,7 @@ def inbox_closed(request, exc):
 def inbox(request, org: str):
     case = _inbox_case(request, org)
     thread = list(case.messages.prefetch_related("attachments"))
+    actions.record_reporter_read(case, what="inbox:api")
     return {
         "state": case.state,
         "state_label": str(State(case.state).label),
@@ -191,7 +254,9 @@ def inbox_attachment(request, org: str, attachment_id: str):
     found = case.attachments.filter(public_id=parse_uuid(attachment_id)).first()
     if found is None:
         return problems.not_found()
-    return attachment_response(found)
+    response = attachment_response(found)
+    actions.record_reporter_read(case, what=f"attachment:{found.public_id}")
+    return response
 
 
 @router.delete(

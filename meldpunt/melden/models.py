@@ -21,6 +21,10 @@ class Submission(models.Model):
     """
 
     token_digest = models.CharField(max_length=64, unique=True)
+    # For a report sent through the API with an Idempotency-Key (the token):
+    # the SHA-256 of what was sent, so that the same key with another body is
+    # refused rather than answered with this report's receipt (meldpunt.api.idempotency).
+    request_digest = models.CharField(max_length=64, blank=True, default="")
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="+")
     sealed_receipt = models.BinaryField(null=True, blank=True)
     receipt_until = models.DateTimeField()

@@ -54,22 +54,24 @@ def token_for_form(request) -> str:
     return (posted_token(request) if request.method == "POST" else None) or crypto.new_token()
 
 
-def find(organisation, token: str | None) -> Submission | None:
+def find(organisation, token: str | None, *, purpose: str = _DIGEST) -> Submission | None:
     if not token:
         return None
     return (
-        Submission.objects.filter(token_digest=crypto.token_digest(token, _DIGEST), case__organisation=organisation)
+        Submission.objects.filter(token_digest=crypto.token_digest(token, purpose), case__organisation=organisation)
         .select_related("case")
         .first()
     )
 
 
-def claim(token: str):
-    """``on_stored`` for ``actions.submit_report``: claim the token beside the case, in its transaction."""
+def claim(token: str, *, purpose: str = _DIGEST, request_digest: str = ""):
+    """``on_stored`` for ``actions.submit_report``: claim the token beside the case, in its transaction.
+    (The API's Idempotency-Key is such a token, under its own ``purpose``, with the digest of the request.)"""
 
     def on_stored(case, code) -> None:
         row = Submission(
-            token_digest=crypto.token_digest(token, _DIGEST),
+            token_digest=crypto.token_digest(token, purpose),
+            request_digest=request_digest,
             case=case,
             sealed_receipt=crypto.seal_for_token_holder(token, f"{_SEAL}|{case.public_id}", str(code)),
             receipt_until=timezone.now() + datetime.timedelta(seconds=RECEIPT_VIEW_SECONDS),
