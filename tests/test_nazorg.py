@@ -366,3 +366,18 @@ def test_the_check_follows_the_organisations_setting(reported, organisation):
     with time_machine.travel(case.closed_at + datetime.timedelta(days=32), tick=False):
         assert retaliation.question_for(Case.objects.get(pk=case.pk)) is not None
     assert timezone.now() < case.closed_at + datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_closed_case_whose_inbox_asks_the_question(organisation):
+    from meldpunt.demo.aftercare import DEMO_CODE, load_aftercare
+
+    cache.clear()
+    line = load_aftercare(organisation)
+    assert str(DEMO_CODE) in line
+    assert load_aftercare(organisation) == line  # loading again adds nothing
+    case = Case.objects.get(organisation=organisation)
+    assert case.state == State.AFGESLOTEN and case.closed_at < timezone.now() - datetime.timedelta(days=100)
+    page = open_inbox(DEMO_CODE).get(INBOX).content.decode()
+    assert QUESTION in page
+    assert "Anouk de Boer" in page  # the demo's fictional company social worker

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from meldpunt.demo import data
+from meldpunt.demo.aftercare import load_aftercare
 from meldpunt.demo.cases import load_demo_cases
 from meldpunt.demo.loader import load_demo
 from meldpunt.demo.measures import load_demo_measures
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             )
         if load_demo_measures(organisation):
             self.stdout.write("Demo measure: a proposal that burdens the reporter, waiting for their consent.")
+        self.stdout.write(load_aftercare(organisation))
         if load_pattern(organisation):
             self.stdout.write("Demo pattern: four reports about former wethouder Gerard Wolters (pattern alerts).")
         self.stdout.write("")
