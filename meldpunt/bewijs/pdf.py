@@ -33,7 +33,7 @@ def _stylesheet_dirs() -> list[str]:
     return [str(Path(path).parent) for path in _stylesheets()]
 
 
-def render(filing_proof, verify_url: str) -> bytes:
+def render(filing_proof, verify_url: str, keys_url: str) -> bytes:
     import weasyprint
 
     case = filing_proof.case
@@ -48,6 +48,7 @@ def render(filing_proof, verify_url: str) -> bytes:
             "armoured": filing_proof.armoured(),
             "theme_class": settings.THEME_CLASS,
             "verify_url": verify_url,
+            "keys_url": keys_url,
         },
     )
     stylesheets = [weasyprint.CSS(filename=path, url_fetcher=_local_files_only) for path in _stylesheets()]

@@ -45,7 +45,8 @@ def proof_pdf(request, org):
     if found is None:
         return redirect("melden:inbox_login", org=org)
     verify_url = request.build_absolute_uri(reverse("bewijs:verify"))
-    return _download(pdf.render(found, verify_url), "application/pdf", f"bewijs-{found.case.reference}.pdf")
+    keys_url = request.build_absolute_uri(reverse("bewijs:keys"))
+    return _download(pdf.render(found, verify_url, keys_url), "application/pdf", f"bewijs-{found.case.reference}.pdf")
 
 
 def proof_text(request, org):
