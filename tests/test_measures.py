@@ -399,3 +399,16 @@ def test_the_staff_api_shows_the_register_read_only(reported, handler):
     )
     assert measure["justification"] == JUSTIFICATION
     assert measure["decision_maker"] == "Het college van burgemeester en wethouders"
+
+
+@pytest.mark.django_db
+def test_the_case_log_and_the_english_inbox_say_it_in_words(reported, handler):
+    case, code = reported
+    handler.post(case_url(case, "maatregelen/"), keep_away(justification=JUSTIFICATION))
+    log = handler.get(case_url(case, "logboek/")).content.decode()
+    assert "Maatregel vastgelegd door Ingrid Vos" in log
+    reporter = open_inbox(code)
+    inbox = reporter.get("/voorbeeldstad/postvak/melding/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Measures that affect you" in inbox
+    assert "You and the person you reported are kept apart." in inbox
+    assert "I agree" in inbox and "I do not agree" in inbox
