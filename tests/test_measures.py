@@ -412,3 +412,29 @@ def test_the_case_log_and_the_english_inbox_say_it_in_words(reported, handler):
     assert "Measures that affect you" in inbox
     assert "You and the person you reported are kept apart." in inbox
     assert "I agree" in inbox and "I do not agree" in inbox
+
+
+@pytest.mark.django_db
+def test_the_register_and_inbox_forms_carry_the_csrf_token(reported):
+    """A browser's POST is checked for CSRF: the forms of the partials must carry the token."""
+    case, code = reported
+    handler = verified_client("behandelaar1")
+    handler.handler.enforce_csrf_checks = True
+    page = handler.get(case_url(case)).content.decode()
+    section = page[page.index('data-testid="measure-form"') :]
+    token = section.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    data = keep_away(justification=JUSTIFICATION, csrfmiddlewaretoken=token)
+    assert handler.post(case_url(case, "maatregelen/"), data).status_code == 302
+    measure = Measure.objects.get()
+
+    reporter = Client(enforce_csrf_checks=True)
+    login = reporter.get("/voorbeeldstad/postvak/").content.decode()
+    token = login.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    reporter.post("/voorbeeldstad/postvak/", {"code": str(code), "csrfmiddlewaretoken": token})
+    inbox = reporter.get("/voorbeeldstad/postvak/melding/").content.decode()
+    section = inbox[inbox.index('data-testid="reporter-measures"') :]
+    token = section.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    url = f"/voorbeeldstad/postvak/maatregel/{measure.public_id}/"
+    assert reporter.post(url, {"answer": "akkoord", "csrfmiddlewaretoken": token}).status_code == 302
+    measure.refresh_from_db()
+    assert measure.state == "genomen"
