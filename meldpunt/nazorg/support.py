@@ -17,7 +17,6 @@ case (at intake, and again at closure) and the reporter's answers.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from meldpunt.audit.log import actor_for_user, record
 from meldpunt.cases.models import Case, CaseEvent
@@ -31,7 +30,7 @@ MAX_NOTE = 2000
 DEFAULT_OPTIONS = [
     (
         SupportOption.Kind.VERTROUWENSPERSOON,
-        gettext_lazy("Vertrouwenspersoon"),
+        "Vertrouwenspersoon",
         "Confidential counsellor (vertrouwenspersoon)",
         "De vertrouwenspersoon luistert, denkt met u mee en vertelt niemand iets zonder uw toestemming. "
         "Het integriteitsbureau geeft u de contactgegevens.",
@@ -40,7 +39,7 @@ DEFAULT_OPTIONS = [
     ),
     (
         SupportOption.Kind.BEDRIJFSMAATSCHAPPELIJK_WERK,
-        gettext_lazy("Bedrijfsmaatschappelijk werk"),
+        "Bedrijfsmaatschappelijk werk",
         "Company social work (bedrijfsmaatschappelijk werk)",
         "Voor medewerkers: gesprekken over hoe het met u gaat, op het werk en daarbuiten. Vraag uw "
         "leidinggevende of de afdeling HR om een afspraak, of het integriteitsbureau.",
@@ -49,7 +48,7 @@ DEFAULT_OPTIONS = [
     ),
     (
         SupportOption.Kind.EXTERN,
-        gettext_lazy("Externe begeleiding"),
+        "Externe begeleiding",
         "External support",
         "Buiten de organisatie: het Huis voor Klokkenluiders geeft gratis en vertrouwelijk advies, en uw "
         "huisarts kan u doorverwijzen naar een psycholoog.",
@@ -77,7 +76,7 @@ def ensure_defaults(organisation) -> None:
         SupportOption.objects.create(
             organisation=organisation,
             kind=kind,
-            name=str(name),
+            name=name,
             name_en=name_en,
             contact=contact,
             contact_en=contact_en,
