@@ -6,6 +6,8 @@ urlpatterns = [
     path("account/", include("meldpunt.accounts.urls")),
     path("behandelen/", include("meldpunt.behandelen.urls")),
     path("beheer/", include("meldpunt.beheer.urls")),
+    # The auditor's pages: the audit trail without content, and its checkpoints (meldpunt/audit/views.py).
+    path("audit/", include("meldpunt.audit.urls")),
     # The installation administrator's organisations page (meldpunt/organisations/views.py).
     path("installatie/", include("meldpunt.organisations.urls")),
     # The JSON API and its reference page (meldpunt/api/, docs/api.md).

@@ -752,6 +752,7 @@ MATRIX: dict[str, list[Probe]] = {
                 "acknowledgement_days": 7,
                 "feedback_months": 3,
                 "reminder_days": 5,
+                "meeting_days": 10,
                 "count_working_days": "on",
             },
             state=lambda w, _c: type(w.case.organisation).objects.get(pk=w.case.organisation_id).reminder_days,
@@ -888,6 +889,100 @@ MATRIX: dict[str, list[Probe]] = {
             lambda w: f"/beheer/protocol/wat-als/?persoon={w.person('Henk Bosman').pk}",
             expect(staff=FORBIDDEN, beheerder=OK, other_org=Answer(400, shows=False)),
             marker=lambda w: "Henk Bosman",
+        ),
+    ],
+}
+
+
+def minutes_in(w):
+    """Minutes of a phone call in the world's case (made on first use within the probe's savepoint)."""
+    from django.utils import timezone
+
+    from meldpunt.verslagen import actions as minutes_actions
+    from meldpunt.verslagen.models import Minutes
+
+    found = Minutes.objects.filter(case=w.case).first()
+    if found is None:
+        given = minutes_actions.MinutesInput(
+            occasion="melding",
+            channel="telefoon",
+            held_on=timezone.localdate(),
+            text="Verslag van het telefoongesprek.",
+        )
+        found = minutes_actions.record_minutes(w.case, given, staff_user=None)
+    return found
+
+
+def minutes_versions(w, _client):
+    from meldpunt.verslagen.models import MinutesVersion
+
+    return list(MinutesVersion.objects.filter(minutes__case=w.case).values_list("number", "approved_at"))
+
+
+# Minutes and meeting requests (meldpunt/verslagen/): handlers write and record approval given in person (the
+# reporter of this case is anonymous, so that is refused, 400); the reporter corrects, approves and asks for a
+# meeting only in their own inbox.
+MATRIX |= {
+    "verslagen:record_meeting": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}verslagen/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {
+                "gesprek-held_on": str(datetime.date.today()),
+                "gesprek-channel": "persoonlijk",
+                "gesprek-text": "Gesprek op het stadhuis.",
+            },
+            state=lambda w, _c: w.case.minutes.count(),
+        ),
+    ],
+    "verslagen:write_version": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}verslagen/{minutes_in(w).public_id}/versie/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"text": "Verslag van het telefoongesprek, verbeterd."},
+            state=minutes_versions,
+        ),
+    ],
+    "verslagen:approve_in_person": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}verslagen/{minutes_in(w).public_id}/goedkeuring/",
+            expect(staff=NOT_FOUND, handler=Answer(400)),
+            method="POST",
+            data=lambda w: {
+                "version": minutes_in(w).versions.get().public_id,
+                "day": str(datetime.date.today()),
+                "given_to": "Ingrid Vos",
+            },
+            state=minutes_versions,
+        ),
+    ],
+    "verslagen:propose_correction": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/verslag/{minutes_in(w).public_id}/correctie/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"version": minutes_in(w).versions.get().public_id, "text": "Het was dinsdag."},
+            state=lambda w, _c: minutes_in(w).corrections.count(),
+        ),
+    ],
+    "verslagen:approve": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/verslag/{minutes_in(w).public_id}/goedkeuren/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"version": minutes_in(w).versions.get().public_id},
+            state=minutes_versions,
+        ),
+    ],
+    "verslagen:request_meeting": [
+        Probe(
+            lambda w: "/voorbeeldstad/postvak/gesprek/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"note": "Liever 's ochtends."},
+            state=lambda w, _c: w.case.meeting_requests.count(),
         ),
     ],
 }

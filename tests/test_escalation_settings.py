@@ -18,7 +18,13 @@ from tests.test_protocol_editor import form_data, versions
 pytestmark = pytest.mark.django_db
 
 URL = "/beheer/termijnen/"
-GOOD = {"acknowledgement_days": "7", "feedback_months": "3", "reminder_days": "2", "count_working_days": "on"}
+GOOD = {
+    "acknowledgement_days": "7",
+    "feedback_months": "3",
+    "reminder_days": "2",
+    "meeting_days": "10",
+    "count_working_days": "on",
+}
 
 
 @pytest.fixture

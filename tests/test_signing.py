@@ -161,3 +161,21 @@ def test_create_signing_key_file_writes_a_private_file_once(tmp_path):
     assert path.read_text() == first
     ring = signing.SigningRing.from_file(path)
     assert ring.active_id.startswith("s") and len(ring.seeds[ring.active_id]) == 32
+
+
+def test_create_key_also_makes_the_signing_key_file_and_leaves_it_alone_after(settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.KEY_FILE = tmp_path / "kek.key"
+    settings.SIGNING_KEY_FILE = tmp_path / "signing.key"
+    out = StringIO()
+    call_command("create_key", stdout=out)
+    assert "Created signing key" in out.getvalue()
+    first = settings.SIGNING_KEY_FILE.read_text()
+    out = StringIO()
+    call_command("create_key", stdout=out)
+    assert "already exists; left unchanged" in out.getvalue()
+    assert settings.SIGNING_KEY_FILE.read_text() == first
+    signing.clear_cache()

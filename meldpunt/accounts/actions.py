@@ -247,6 +247,30 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+# Logins ----------------------------------------------------------------------------------------------
+# Who logged in and who tried, for the audit trail; never the client's address.
+# A failed attempt names the account only when the typed username is one (a
+# password typed into the username field is never stored); a refused attempt
+# (the throttle) is not checked and not recorded.
+
+
+def login_succeeded(user, factor: str) -> None:
+    """``factor``: ``totp``, ``recovery_code`` or ``passkey``."""
+    record("account.login", actor=actor_for_user(user), organisation=_organisation_of(user), factor=factor)
+
+
+def login_failed(username: str, step: str) -> None:
+    """A wrong password, code or passkey; ``step``: ``password`` or ``passkey``."""
+    user = get_user_model().objects.filter(username=username).first() if username else None
+    record(
+        "account.login_failed",
+        actor="unknown",
+        organisation=_organisation_of(user) if user is not None else None,
+        account=actor_for_user(user) if user is not None else None,
+        step=step,
+    )
+
+
 # The functional admin's actions ----------------------------------------------------------------------
 
 

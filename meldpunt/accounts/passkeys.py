@@ -45,6 +45,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.utils import rewrite_exceptions
 
 from meldpunt import throttle
+from meldpunt.accounts import actions
 from meldpunt.accounts.decorators import staff_required
 from meldpunt.accounts.forms import StaffLoginForm
 from meldpunt.accounts.models import StaffAccount
@@ -330,6 +331,7 @@ class AuthenticationComplete(_Authentication, webauthn_views.CompleteCredentialA
         user = self.get_user()
         if user is not None and not isinstance(exc, TooManyAttempts):
             throttle.count_login_failure(self.request, user.get_username())
+            actions.login_failed(user.get_username(), "passkey")
         return super().handle_exception(exc)
 
     def complete_auth(self, device):
@@ -337,6 +339,7 @@ class AuthenticationComplete(_Authentication, webauthn_views.CompleteCredentialA
         self.next_url = pending.get("next", "")
         auth_login(self.request, device.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         otp_login(self.request, device)
+        actions.login_succeeded(device.user, "passkey")
 
     def get_redirect_url(self):
         url = getattr(self, "next_url", "")

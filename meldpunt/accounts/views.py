@@ -30,6 +30,9 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         if isinstance(getattr(user, "otp_device", None), StaticDevice):
             actions.recovery_code_used(user, remaining=actions.recovery_codes_left(user))
+            actions.login_succeeded(user, "recovery_code")
+        else:
+            actions.login_succeeded(user, "totp")
         return response
 
     def get_default_redirect_url(self):
@@ -40,7 +43,10 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
     def form_invalid(self, form):
-        throttle.count_login_failure(self.request, self.request.POST.get("username", ""))
+        username = self.request.POST.get("username", "")
+        throttle.count_login_failure(self.request, username)
+        if username and self.request.POST.get("password"):
+            actions.login_failed(username, "password")
         return super().form_invalid(form)
 
 

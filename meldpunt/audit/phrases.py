@@ -31,6 +31,10 @@ ACTIONS = {
     "case.hearing_recorded": gettext_lazy("Hoor en wederhoor vastgelegd door %(actor)s"),
     "case.conversation_recorded": gettext_lazy("Gesprek met de melder vastgelegd door %(actor)s"),
     "case.aftercare_offered": gettext_lazy("Aanbod van nazorg vastgelegd door %(actor)s"),
+    "case.support_answered": gettext_lazy("Antwoord van de melder op het aanbod van steun"),
+    "case.disadvantage_answered": gettext_lazy("Antwoord van de melder over benadeling"),
+    "organisation.support_option_saved": gettext_lazy("Steunaanbod opgeslagen door %(actor)s"),
+    "organisation.aftercare_settings_changed": gettext_lazy("Vraag naar benadeling ingesteld door %(actor)s"),
     "case.accused_left": gettext_lazy("Vertrek van de beschuldigde vastgelegd door %(actor)s"),
     "case.owner_changed": gettext_lazy("Eigenaar van de zaak gewijzigd door %(actor)s"),
     "case.erasure_requested": gettext_lazy("De melder vroeg bij het intrekken om het wissen van de identiteit"),
@@ -43,6 +47,43 @@ ACTIONS = {
     "measure.withdrawn": gettext_lazy("Voorstel van een maatregel ingetrokken door %(actor)s"),
     "measure.consent_given": gettext_lazy("Instemming van de melder met een maatregel, vastgelegd door %(actor)s"),
     "measure.consent_refused": gettext_lazy("De melder ging niet akkoord met een maatregel, vastgelegd door %(actor)s"),
+    # The trail itself, accounts, notifications, registry and protocol (the auditor's page shows them all).
+    "case.read.inbox": gettext_lazy("Melding gelezen door de melder in het postvak"),
+    "case.read.audit-history": gettext_lazy("Toegangsgeschiedenis van de zaak bekeken door %(actor)s"),
+    "audit.keyed": gettext_lazy("Logboek voortaan verzegeld met de auditsleutel"),
+    "audit.read": gettext_lazy("Auditlogboek bekeken door %(actor)s"),
+    "audit.exported": gettext_lazy("Auditlogboek gedownload als CSV door %(actor)s"),
+    "audit.checkpoint_made": gettext_lazy("Controlepunt van het logboek gemaakt door %(actor)s"),
+    "audit.checkpoint_exported": gettext_lazy("Controlepunt van het logboek gedownload door %(actor)s"),
+    "account.login": gettext_lazy("Ingelogd: %(actor)s"),
+    "account.login_failed": gettext_lazy("Mislukte inlogpoging op %(account)s"),
+    "account.created": gettext_lazy("Inlog aangemaakt door %(actor)s"),
+    "account.deactivated": gettext_lazy("Inlog uitgeschakeld door %(actor)s"),
+    "account.reactivated": gettext_lazy("Inlog weer ingeschakeld door %(actor)s"),
+    "account.setup_completed": gettext_lazy("Inlog ingesteld door %(actor)s"),
+    "account.second_factor_reset": gettext_lazy("Tweede factor opnieuw ingesteld door %(actor)s"),
+    "account.setup_link_renewed": gettext_lazy("Nieuwe instellink gemaakt door %(actor)s"),
+    "account.recovery_code_used": gettext_lazy("Ingelogd met een herstelcode: %(actor)s"),
+    "account.recovery_codes_replaced": gettext_lazy("Nieuwe herstelcodes gemaakt door %(actor)s"),
+    "account.passkey_added": gettext_lazy("Passkey toegevoegd door %(actor)s"),
+    "account.passkey_removed": gettext_lazy("Passkey verwijderd door %(actor)s"),
+    "account.api_token_created": gettext_lazy("API-token gemaakt door %(actor)s"),
+    "account.api_token_revoked": gettext_lazy("API-token ingetrokken door %(actor)s"),
+    "api.token_refused": gettext_lazy("API-token geweigerd"),
+    "notification.emailed": gettext_lazy("Notificatie per e-mail verstuurd"),
+    "protocol.saved": gettext_lazy("Nieuwe protocolversie opgeslagen door %(actor)s"),
+    "registry.person.created": gettext_lazy("Persoon toegevoegd aan het register door %(actor)s"),
+    "registry.person.changed": gettext_lazy("Persoon in het register gewijzigd door %(actor)s"),
+    "registry.position.created": gettext_lazy("Functie toegevoegd aan het register door %(actor)s"),
+    "registry.position.changed": gettext_lazy("Functie in het register gewijzigd door %(actor)s"),
+    "registry.appointment.created": gettext_lazy("Benoeming vastgelegd door %(actor)s"),
+    "registry.appointment.ended": gettext_lazy("Benoeming beëindigd door %(actor)s"),
+    "registry.conflict_added": gettext_lazy("Belangenconflict vastgelegd door %(actor)s"),
+    "registry.conflict_removed": gettext_lazy("Belangenconflict verwijderd door %(actor)s"),
+    "registry.imported": gettext_lazy("Register geïmporteerd door %(actor)s"),
+    "organisation.created": gettext_lazy("Organisatie aangemaakt door %(actor)s"),
+    "organisation.deadlines_changed": gettext_lazy("Termijnen gewijzigd door %(actor)s"),
+    "organisation.pattern_threshold_changed": gettext_lazy("Drempel voor patronen gewijzigd door %(actor)s"),
 }
 UNKNOWN = gettext_lazy("Handeling vastgelegd door %(actor)s")
 
@@ -83,6 +124,10 @@ def actor_name(actor: str, names: dict[str, str]) -> str:
         return _("de melder")
     if actor == SYSTEM or not actor:
         return _("Meldpunt")
+    if actor == "unknown":
+        return _("onbekend")
+    if actor == "api":
+        return _("een API-aanroep")
     return names.get(actor, actor.split(":", 1)[-1])
 
 
@@ -108,6 +153,9 @@ def phrase(action: str, detail: dict, actor: str) -> str:
         from meldpunt.escalation.models import KIND_CHOICES
 
         values |= {"deadline": _label(KIND_CHOICES, detail.get("deadline")).lower(), "round": detail.get("round", "")}
+    elif action == "account.login_failed":
+        account = detail.get("account")
+        values["account"] = account.split(":", 1)[-1] if account else _("een onbekende gebruikersnaam")
     elif action == "case.subject_added":
         key = f"case.subject_added.{detail.get('role')}"
     elif action == "message.sent" and detail.get("author") == Message.Author.MELDER:

@@ -106,6 +106,10 @@ def entry(event: CaseEvent, team: str) -> Entry:
         from meldpunt.maatregelen.wording import timeline_entry
 
         title, lines = timeline_entry(event.detail)
+    elif kind in (CaseEvent.Kind.MINUTES, CaseEvent.Kind.MEETING_REQUEST):
+        from meldpunt.verslagen.wording import timeline_entry as minutes_entry
+
+        title, lines = minutes_entry(event)
     return Entry(kind, event.at, who(event), title, event.text, lines, event.occurred_on)
 
 

@@ -235,22 +235,37 @@ def register(request):
         earlier = submissions.find(organisation, submissions.posted_token(request))
         if earlier is not None:
             return _registered_before(request, earlier, token)
-    extra = {submissions.TOKEN_FIELD: token}
+    # A report made by phone or in a meeting is registered with its minutes (meldpunt.verslagen).
+    from meldpunt.verslagen import views as minutes
+
+    minutes_form = minutes.registration_form(request)
+    extra = {submissions.TOKEN_FIELD: token, "minutes_form": minutes_form}
     form, response = report_form_step(request, StaffReportForm, organisation, "behandelen/register.html", extra)
     if response:
         return response
+    context = {"organisation": organisation, "form": form, **extra}
+    if minutes.needs_minutes(form.cleaned_data["channel"]) and not minutes_form.is_valid():
+        return minutes.minutes_refused(request, "behandelen/register.html", context)
     submissions.erase_expired_views()
     try:
-        case, code = actions.submit_report(
-            organisation,
-            form.report_input(),
-            kind=form.cleaned_data["kind"],
-            channel=form.cleaned_data["channel"],
-            registered_by=request.user,
-            on_stored=submissions.claim(token),
+        case, code = minutes.submit_with_minutes(
+            lambda: actions.submit_report(
+                organisation,
+                form.report_input(),
+                kind=form.cleaned_data["kind"],
+                channel=form.cleaned_data["channel"],
+                registered_by=request.user,
+                on_stored=submissions.claim(token),
+            ),
+            form,
+            minutes_form,
+            staff_user=request.user,
         )
     except submissions.AlreadySent:  # the same form twice at once; the other request stored it
         return _registered_before(request, submissions.find(organisation, token), token)
+    except minutes.actions.MinutesRefused as refused:
+        minutes._add_errors(minutes_form, refused)
+        return minutes.minutes_refused(request, "behandelen/register.html", context)
     return render(request, "behandelen/registered.html", {"case": case, "code": str(code)})
 
 

@@ -84,6 +84,8 @@ class ReportInput:
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
     contact_context: str = ""
+    # The category of behaviour the reporter chose (``Behaviour``), optional; stored readable for the figures.
+    behaviour: str = ""
     told_before: str = ""
     told_before_details: str = ""
     files: list[FileInput] = field(default_factory=list)
@@ -164,6 +166,7 @@ def submit_report(
         relation=report.relation,
         anonymous=report.anonymous,
         wishes=report.wishes,
+        behaviour_reported=report.behaviour,
         received_at=now,
         registered_by=registered_by,
         receipt_hash=code.secret_hash(),
@@ -577,6 +580,11 @@ def withdraw(case: Case, *, erase_identity: bool = False) -> Case:
 
 def record_read(staff_user, case: Case, what: str = "case") -> None:
     record("case.read", actor=actor_for_user(staff_user), organisation=case.organisation, case=case, what=what)
+
+
+def record_reporter_read(case: Case, what: str = "inbox") -> None:
+    """The reporter read their own report (the inbox) or one of its attachments."""
+    record("case.read", actor=REPORTER, organisation=case.organisation, case=case, what=what)
 
 
 def add_subject(case: Case, subject: SubjectInput, *, staff_user) -> SubjectLink:

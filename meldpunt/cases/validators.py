@@ -33,6 +33,13 @@ ALLOWED_TYPES: dict[str, set[str]] = {
     "mov": {"mov", "mp4"},
 }
 ALLOWED_EXTENSIONS_TEXT = ", ".join(sorted(ALLOWED_TYPES))
+# A recording of a conversation with the reporter (meldpunt.verslagen): audio only.
+AUDIO_TYPES: dict[str, set[str]] = {
+    "mp3": {"mp3"},
+    "m4a": {"m4a", "mp4"},
+    "wav": {"wav"},
+    "ogg": {"ogg"},
+}
 # A statement about years of behaviour fits (about fifteen pages); counted as the server stores it.
 MAX_TEXT = 100_000
 MAX_SHORT = 200
@@ -63,7 +70,12 @@ def shortened_name(name: str, extension: str) -> str:
     return name[:MAX_SHORT]
 
 
-def check_upload(upload) -> FileInput:
+def check_upload(upload, allowed: dict[str, set[str]] | None = None) -> FileInput:
+    """One uploaded file, checked: a name, an allowed extension whose type the
+    bytes really show, not empty, not too large. ``allowed`` narrows the types
+    (a recording of a conversation takes audio only, ``AUDIO_TYPES``)."""
+    allowed = ALLOWED_TYPES if allowed is None else allowed
+    allowed_text = ", ".join(sorted(allowed))
     if upload.name == NAMELESS:
         raise ValidationError(
             _("Een van de bijlagen had geen bestandsnaam. Wij hebben haar niet bewaard: kies het bestand opnieuw."),
@@ -72,10 +84,10 @@ def check_upload(upload) -> FileInput:
     name = upload.name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     name = shortened_name(name, extension)
-    if extension not in ALLOWED_TYPES:
+    if extension not in allowed:
         raise ValidationError(
             _("Het bestand '%(name)s' heeft een soort die wij niet aannemen. Toegestaan: %(allowed)s."),
-            params={"name": name, "allowed": ALLOWED_EXTENSIONS_TEXT},
+            params={"name": name, "allowed": allowed_text},
             code="file_type",
         )
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
@@ -92,7 +104,7 @@ def check_upload(upload) -> FileInput:
     if not data:
         raise ValidationError(_("Het bestand '%(name)s' is leeg."), params={"name": name}, code="file_empty")
     actual = _sniff(data)
-    if actual not in ALLOWED_TYPES[extension]:
+    if actual not in allowed[extension]:
         raise ValidationError(
             _("Het bestand '%(name)s' is geen echt .%(ext)s-bestand. Stuur het bestand zoals het is opgeslagen."),
             params={"name": name, "ext": extension},

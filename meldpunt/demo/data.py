@@ -60,6 +60,7 @@ POSITIONS = [
     ("integriteit-2", "Behandelaar Integriteit", "behandelaar", "", "Integriteitsbureau", "gemeentesecretaris", None),
     ("vertrouwenspersoon", "Vertrouwenspersoon", "vertrouwenspersoon", "", "", "gemeentesecretaris", None),
     ("beheer", "Functioneel beheerder", "functioneel_beheerder", "", "Informatievoorziening", "dir-ruimte", None),
+    ("auditor", "Auditor", "auditor", "", "Concerncontrol", "gemeentesecretaris", None),
 ]
 
 # name, e-mail, position code, start, end
@@ -89,6 +90,7 @@ APPOINTMENTS = [
     ("Daan Schouten", "d.schouten@voorbeeldstad.example", "integriteit-2", HIRED, None),
     ("Mirjam Hoekstra", "m.hoekstra@voorbeeldstad.example", "vertrouwenspersoon", HIRED, None),
     ("Rob Lammers", "r.lammers@voorbeeldstad.example", "beheer", HIRED, None),
+    ("Femke Brandsma", "f.brandsma@voorbeeldstad.example", "auditor", HIRED, None),
 ]
 
 DEMO_PASSWORD = "Voorbeeldstad-demo-2026"
@@ -102,6 +104,7 @@ STAFF = [
     ("wethouder", "Henk Bosman", "wethouder Wonen, locoburgemeester"),
     ("vertrouwenspersoon", "Mirjam Hoekstra", "vertrouwenspersoon"),
     ("beheerder", "Rob Lammers", "functioneel beheerder (register)"),
+    ("auditor", "Femke Brandsma", "auditor (leest het auditlogboek, geen inhoud)"),
 ]
 
 

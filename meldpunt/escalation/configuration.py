@@ -13,7 +13,7 @@ from meldpunt.cases.models import Case
 from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.escalation import service
 
-FIELDS = ("acknowledgement_days", "feedback_months", "reminder_days", "count_working_days")
+FIELDS = ("acknowledgement_days", "feedback_months", "reminder_days", "meeting_days", "count_working_days")
 
 
 def _number(label, low, high, unit, help_text):
@@ -58,6 +58,16 @@ class DeadlineSettingsForm(forms.Form):
         30,
         _("dagen"),
         _("Van 1 tot en met 30."),
+    )
+    meeting_days = _number(
+        _("Persoonlijk gesprek op verzoek van de melder binnen (dagen)"),
+        1,
+        60,
+        _("dagen"),
+        _(
+            "Vraagt de melder om een persoonlijk gesprek, dan vindt het binnen redelijke termijn plaats; geteld "
+            "zoals de interne termijnen. Van 1 tot en met 60."
+        ),
     )
     count_working_days = forms.BooleanField(
         label=_("Werkdagen tellen"),

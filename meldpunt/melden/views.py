@@ -205,6 +205,7 @@ def _inbox_page(request, organisation, case, form):
         "form": form,
     }
     response = render(request, "melden/inbox.html", context, status=400 if form.errors else 200)
+    actions.record_reporter_read(case)
     _end_receipt_view(request, organisation, response)
     return response
 
@@ -223,7 +224,9 @@ def inbox_attachment(request, org, attachment_id):
     if case is None:
         raise Http404
     attachment = get_object_or_404(case.attachments, public_id=attachment_id)
-    return attachment_response(attachment)
+    response = attachment_response(attachment)
+    actions.record_reporter_read(case, what=f"attachment:{attachment.public_id}")
+    return response
 
 
 def attachment_response(attachment) -> FileResponse:

@@ -471,10 +471,40 @@ def _release(notification_ids: list[int], token: str) -> None:
 
 
 def _mark_sent(notification_ids: list[int], token: str) -> int:
-    """Mark the claimed notifications sent; only while this worker's claim stands."""
-    return Notification.objects.filter(pk__in=notification_ids, claim_token=token).update(
-        emailed_at=timezone.now(), claimed_until=None, claim_token=""
-    )
+    """Mark the claimed notifications sent, only while this worker's claim
+    stands, with an audit event per notification e-mailed (in the same transaction)."""
+    with transaction.atomic():
+        claimed = Notification.objects.filter(pk__in=notification_ids, claim_token=token)
+        sent = list(claimed.select_for_update(of=("self",)).select_related("organisation", "case").order_by("pk"))
+        claimed.update(emailed_at=timezone.now(), claimed_until=None, claim_token="")
+        _audit_emailed(sent)
+    return len(sent)
+
+
+def _audit_emailed(notifications: list[Notification]) -> None:
+    """``notification.emailed``: which notification, of what kind, to whom
+    (a registry person's id or the office address) and about which case; never
+    the address or the text."""
+    from meldpunt.audit.log import record_many
+
+    by_organisation: dict[int, list[Notification]] = {}
+    for notification in notifications:
+        by_organisation.setdefault(notification.organisation_id, []).append(notification)
+    for group in by_organisation.values():
+        entries = [
+            (
+                "notification.emailed",
+                n.case,
+                {
+                    "notification": n.pk,
+                    "kind": n.kind,
+                    "to": "office" if n.to_office else f"person:{n.person_id}",
+                    "digest": n.bundled,
+                },
+            )
+            for n in group
+        ]
+        record_many(entries, actor="system", organisation=group[0].organisation)
 
 
 def _deliver(message: EmailMessage, ids: list[int], token: str, retry, attempt: int) -> str:
