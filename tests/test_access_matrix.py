@@ -7,9 +7,10 @@ Roles tried (ROLES): the reporter with an open inbox session, a handler
 (behandelaar1), the vertrouwenspersoon, burgemeester, gemeentesecretaris, the
 accused wethouder (the case is about Henk Bosman), a colleague of the accused
 (Fatima El Amrani, fellow wethouder in the same college of B&W, no protocol
-role for this case), the functional admin, staff of another organisation (a
-handler who is also the functional admin of Gemeente Anderstad, the strongest
-outsider) and an anonymous visitor.
+role for this case), the functional admin, the auditor (reads the audit trail,
+opens no case), staff of another organisation (a handler who is also the
+functional admin of Gemeente Anderstad, the strongest outsider) and an
+anonymous visitor.
 
 Each pattern has its own table (a list of ``Probe``: one request, GET or POST,
 with the answer per role). An answer is a status, and where it matters whether
@@ -40,6 +41,9 @@ from django_otp_webauthn.models import WebAuthnCredential
 from meldpunt.accounts.models import StaffAccount
 from meldpunt.api.models import ApiToken
 from meldpunt.api.tokens import create_token
+from meldpunt.audit.checkpoints import make_checkpoint
+from meldpunt.audit.log import chain_for
+from meldpunt.audit.models import AuditCheckpoint
 from meldpunt.cases.actions import FileInput
 from meldpunt.cases.models import Case, SubjectProposal
 from meldpunt.nazorg.models import SupportOption
@@ -61,6 +65,7 @@ ROLES = [
     "accused",
     "colleague",
     "beheerder",
+    "auditor",
     "other_org",
     "anonymous",
 ]
@@ -73,6 +78,7 @@ USERNAMES = {
     "accused": "wethouder",
     "colleague": "wethouder2",
     "beheerder": "beheerder",
+    "auditor": "auditor",
     "other_org": "anderstad",
 }
 ATTACHMENT_BYTES = b"Verslag van het gesprek, fictief.\n"
@@ -987,6 +993,159 @@ MATRIX |= {
     ],
 }
 
+# The auditor's pages (meldpunt/audit/views.py): the auditor only, never any report content (the
+# trail shows the case numbers, not the description); everyone else 403, as on the registry pages.
+MATRIX |= {
+    "audit:trail": [
+        Probe(lambda w: "/audit/", expect(staff=FORBIDDEN, auditor=OK)),
+        Probe(lambda w: "/audit/", expect(staff=FORBIDDEN, auditor=UNLISTED), marker=lambda w: DESCRIPTION),
+    ],
+    "audit:trail_csv": [
+        Probe(lambda w: "/audit/auditlogboek.csv", expect(staff=FORBIDDEN, auditor=OK)),
+        Probe(
+            lambda w: "/audit/auditlogboek.csv", expect(staff=FORBIDDEN, auditor=UNLISTED), marker=lambda w: DESCRIPTION
+        ),
+    ],
+    "audit:checkpoints": [Probe(lambda w: "/audit/controlepunten/", expect(staff=FORBIDDEN, auditor=PAGE))],
+    "audit:checkpoint_make": [
+        Probe(
+            lambda w: "/audit/controlepunten/nieuw/",
+            expect(staff=FORBIDDEN, auditor=done()),
+            method="POST",
+            state=lambda w, _c: AuditCheckpoint.objects.count(),
+        ),
+    ],
+    "audit:checkpoint_file": [
+        Probe(
+            lambda w: f"/audit/controlepunten/{w.extra['checkpoint'].pk}/bestand/",
+            expect(staff=FORBIDDEN, auditor=PAGE),
+        ),
+    ],
+}
+
+
+def minutes_in(w):
+    """Minutes of a phone call in the world's case (made on first use within the probe's savepoint)."""
+    from django.utils import timezone
+
+    from meldpunt.verslagen import actions as minutes_actions
+    from meldpunt.verslagen.models import Minutes
+
+    found = Minutes.objects.filter(case=w.case).first()
+    if found is None:
+        given = minutes_actions.MinutesInput(
+            occasion="melding",
+            channel="telefoon",
+            held_on=timezone.localdate(),
+            text="Verslag van het telefoongesprek.",
+        )
+        found = minutes_actions.record_minutes(w.case, given, staff_user=None)
+    return found
+
+
+def minutes_versions(w, _client):
+    from meldpunt.verslagen.models import MinutesVersion
+
+    return list(MinutesVersion.objects.filter(minutes__case=w.case).values_list("number", "approved_at"))
+
+
+# Minutes and meeting requests (meldpunt/verslagen/): handlers write and record approval given in person (the
+# reporter of this case is anonymous, so that is refused, 400); the reporter corrects, approves and asks for a
+# meeting only in their own inbox.
+MATRIX |= {
+    "verslagen:record_meeting": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}verslagen/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {
+                "gesprek-held_on": str(datetime.date.today()),
+                "gesprek-channel": "persoonlijk",
+                "gesprek-text": "Gesprek op het stadhuis.",
+            },
+            state=lambda w, _c: w.case.minutes.count(),
+        ),
+    ],
+    "verslagen:write_version": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}verslagen/{minutes_in(w).public_id}/versie/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"text": "Verslag van het telefoongesprek, verbeterd."},
+            state=minutes_versions,
+        ),
+    ],
+    "verslagen:approve_in_person": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}verslagen/{minutes_in(w).public_id}/goedkeuring/",
+            expect(staff=NOT_FOUND, handler=Answer(400)),
+            method="POST",
+            data=lambda w: {
+                "version": minutes_in(w).versions.get().public_id,
+                "day": str(datetime.date.today()),
+                "given_to": "Ingrid Vos",
+            },
+            state=minutes_versions,
+        ),
+    ],
+    "verslagen:propose_correction": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/verslag/{minutes_in(w).public_id}/correctie/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"version": minutes_in(w).versions.get().public_id, "text": "Het was dinsdag."},
+            state=lambda w, _c: minutes_in(w).corrections.count(),
+        ),
+    ],
+    "verslagen:approve": [
+        Probe(
+            lambda w: f"/voorbeeldstad/postvak/verslag/{minutes_in(w).public_id}/goedkeuren/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"version": minutes_in(w).versions.get().public_id},
+            state=minutes_versions,
+        ),
+    ],
+    "verslagen:request_meeting": [
+        Probe(
+            lambda w: "/voorbeeldstad/postvak/gesprek/",
+            expect(reporter=done(), staff=INBOX_LOGIN, anonymous=INBOX_LOGIN),
+            method="POST",
+            data=lambda w: {"note": "Liever 's ochtends."},
+            state=lambda w, _c: w.case.meeting_requests.count(),
+        ),
+    ],
+}
+
+# The council figures (meldpunt/cijfers/): handlers, the burgemeester, the gemeentesecretaris and the council
+# (the griffier) see their own organisation's counts, never a case; everyone else "not found".
+FIGURES_PAGE = dict(handler=OK, burgemeester=OK, secretaris=OK, council=OK, other_org=OWN_ONLY)
+FIGURES_PDF = dict(handler=PAGE, burgemeester=PAGE, secretaris=PAGE, council=PAGE, other_org=PAGE)
+MATRIX |= {
+    "cijfers:page": [
+        Probe(lambda w: "/cijfers/", expect(staff=NOT_FOUND, **FIGURES_PAGE), marker=lambda w: VOORBEELDSTAD),
+        # No case number on it, for anyone.
+        Probe(lambda w: "/cijfers/", expect(staff=NOT_FOUND, **{role: UNLISTED for role in FIGURES_PAGE})),
+    ],
+    "cijfers:csv": [
+        Probe(lambda w: "/cijfers/cijfers.csv", expect(staff=NOT_FOUND, **FIGURES_PAGE), marker=lambda w: VOORBEELDSTAD)
+    ],
+    "cijfers:pdf": [Probe(lambda w: "/cijfers/cijfers.pdf", expect(staff=NOT_FOUND, **FIGURES_PDF))],
+    "cijfers:yearly": [
+        Probe(lambda w: f"/cijfers/jaarverslag/{datetime.date.today().year}.pdf", expect(staff=NOT_FOUND, **FIGURES_PDF))
+    ],
+    # Tried: assessing the behaviour as bullying; only a handler may.
+    "behandelen:assess_behaviour": [
+        Probe(
+            lambda w: f"{case_url(w.ref)}soort-gedrag/",
+            expect(staff=NOT_FOUND, handler=done()),
+            method="POST",
+            data=lambda w: {"behaviour": "pesten"},
+            state=lambda w, _c: Case.objects.get(pk=w.case.pk).behaviour_assessed,
+        ),
+    ],
+}
+
 # Patterns checked elsewhere that show no case data, each with its reason.
 NOT_CASE_DATA = {
     "set_language": "switches the interface language; no data",
@@ -1088,6 +1247,7 @@ def world(organisation, person):
         extra={
             "appointment": Appointment.objects.get(person=person("Johan Kuipers")),
             "csv": lambda: SimpleUploadedFile("register.csv", IMPORT_CSV, "text/csv"),
+            "checkpoint": make_checkpoint(chain_for(organisation)),
             "proposal": SubjectProposal.objects.create(
                 case=case, person=person("Pieter de Groot"), source="vermelding", score=70, explanation="-"
             ),
