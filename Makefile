@@ -39,6 +39,7 @@ run: setup
 	$(MANAGE) load_demo --base-url http://$(HOST):$(PORT)
 	$(MANAGE) sync_access --schedule
 	$(MANAGE) escalate --schedule
+	$(MANAGE) aftercare --schedule
 	$(MANAGE) audit_checkpoint --schedule
 	@echo ""
 	@echo "Meldpunt runs on http://$(HOST):$(PORT)/  (public page: http://$(HOST):$(PORT)/voorbeeldstad/)"

@@ -35,7 +35,10 @@ MISSING_MESSAGES = {
         "De melder heeft nog geen inhoudelijke terugkoppeling gehad. Stuur een bericht gemarkeerd als "
         "terugkoppeling, of leg een gesprek met de melder vast."
     ),
-    AFTERCARE: _("Er is nog geen nazorg aangeboden. Leg vast dat de vertrouwenspersoon is aangeboden."),
+    AFTERCARE: _(
+        "Er is nog geen nazorg aangeboden. Bied de melder vóór het afsluiten opnieuw steun aan via het postvak, "
+        "of leg vast dat u dat in een gesprek deed."
+    ),
     ACKNOWLEDGED: _("Bevestig eerst de ontvangst aan de melder."),
 }
 
