@@ -42,6 +42,10 @@ def OUTDATED() -> str:  # noqa: N802 (a message, in the language of the request)
     return _("Er is intussen een nieuwere versie van dit verslag. Lees die en kies opnieuw; er is niets veranderd.")
 
 
+def CLOSED() -> str:  # noqa: N802
+    return _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen.")
+
+
 class MinutesRefused(EventRefused):
     """Minutes, a version, a correction, an approval or a meeting request that cannot be stored as given."""
 
@@ -227,7 +231,7 @@ def propose_correction(minutes: Minutes, version_id, text: str) -> Correction:
     with transaction.atomic():
         locked = _lock(case)
         if locked.state not in OPEN_STATES:
-            raise MinutesRefused({"__all__": _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen.")})
+            raise MinutesRefused({"__all__": CLOSED()})
         version = _current_version(minutes, version_id)
         correction = Correction(minutes=minutes, version=version, proposed_at=now)
         correction.sealed_text = locked.key.seal_text(f"minutes-correction:{correction.public_id}", text)
@@ -256,7 +260,7 @@ def approve(minutes: Minutes, version_id) -> MinutesVersion:
     with transaction.atomic():
         locked = _lock(minutes.case)
         if locked.state not in OPEN_STATES:
-            raise MinutesRefused({"__all__": _("Deze melding is afgesloten of ingetrokken; u kunt niets meer toevoegen.")})
+            raise MinutesRefused({"__all__": CLOSED()})
         version = _current_version(minutes, version_id)
         version.approved_at, version.approved_by = now, MinutesVersion.ApprovedBy.INBOX
         version.save(update_fields=["approved_at", "approved_by"])
