@@ -12,8 +12,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meldpunt import crypto
-from meldpunt.demo.loader import load_demo
 from meldpunt.registry.models import Person
+from tests import demo_snapshot
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -74,7 +74,9 @@ def fast_password_hashing():
 
 @pytest.fixture
 def organisation(db):
-    return load_demo()
+    """Gemeente Voorbeeldstad: load_demo()'s rows, inserted again after the first
+    time in this process (tests/demo_snapshot.py)."""
+    return demo_snapshot.demo()
 
 
 @pytest.fixture
