@@ -10,6 +10,8 @@ urlpatterns = [
     path("audit/", include("meldpunt.audit.urls")),
     # The installation administrator's organisations page (meldpunt/organisations/views.py).
     path("installatie/", include("meldpunt.organisations.urls")),
+    # Council and yearly figures, counts only (meldpunt/cijfers/, docs/figures.md).
+    path("cijfers/", include("meldpunt.cijfers.urls")),
     # The JSON API and its reference page (meldpunt/api/, docs/api.md).
     path("api/", include("meldpunt.api.urls")),
     # The measures register (meldpunt/maatregelen/): under the case page and under the reporter's inbox.

@@ -65,6 +65,7 @@ ROLES = [
     "accused",
     "colleague",
     "beheerder",
+    "council",
     "auditor",
     "other_org",
     "anonymous",
@@ -78,6 +79,7 @@ USERNAMES = {
     "accused": "wethouder",
     "colleague": "wethouder2",
     "beheerder": "beheerder",
+    "council": "griffier",
     "auditor": "auditor",
     "other_org": "anderstad",
 }

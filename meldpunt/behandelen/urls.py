@@ -1,7 +1,7 @@
 from django.urls import path
 
 from meldpunt import ids  # noqa: F401  (registers the <id:...> converter)
-from meldpunt.behandelen import pattern_views, views
+from meldpunt.behandelen import behaviour_views, pattern_views, views
 
 app_name = "behandelen"
 urlpatterns = [
@@ -18,5 +18,6 @@ urlpatterns = [
     path("zaak/<str:reference>/voorstel/<id:proposal_id>/", pattern_views.decide_proposal, name="decide_proposal"),
     path("zaak/<str:reference>/vastleggen/<slug:what>/", views.record_entry, name="record_entry"),
     path("zaak/<str:reference>/eigenaar/", views.assign_owner, name="assign_owner"),
+    path("zaak/<str:reference>/soort-gedrag/", behaviour_views.assess, name="assess_behaviour"),
     path("zaak/<str:reference>/bijlage/<uuid:attachment_id>/", views.attachment, name="attachment"),
 ]

@@ -177,3 +177,20 @@ def access_case_for_handling(staff: StaffAccount, reference: str) -> Case:
     if not may_handle(staff):
         raise Http404
     return access_case(staff, reference)
+
+
+# Who sees the council figures (meldpunt.cijfers): counts only, never a case.
+FIGURES_CATEGORIES = {
+    Category.BEHANDELAAR,
+    Category.BURGEMEESTER,
+    Category.GEMEENTESECRETARIS,
+    Category.RAADSLID,
+    Category.GRIFFIER,
+}
+
+
+def may_see_figures(staff: StaffAccount) -> bool:
+    """Handlers, the burgemeester, the gemeentesecretaris, council members and
+    the griffie. The council role opens no case: its people see a case only as
+    the protocol routes one to them (the griffier for a report about a raadslid)."""
+    return bool(FIGURES_CATEGORIES & staff.current_categories())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from meldpunt.cases import validators
 from meldpunt.cases.actions import ReportInput, SubjectInput
-from meldpunt.cases.models import Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
+from meldpunt.cases.models import Behaviour, Channel, ContactContext, Kind, Relation, SubjectLink, ToldBefore, Wish
 from meldpunt.ids import parse_id
 from meldpunt.input_rules import check_single_line
 from meldpunt.nlds import NLDesignFormMixin
@@ -63,6 +63,14 @@ class ReportForm(NLDesignFormMixin, forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=gettext_lazy("Laat leeg bij één datum of als het nog doorgaat."),
+    )
+    behaviour = forms.ChoiceField(
+        label=gettext_lazy("Wat voor gedrag was het?"),
+        choices=[("", gettext_lazy("Kies, als u wilt"))] + list(Behaviour.choices),
+        required=False,
+        help_text=gettext_lazy(
+            "Soort gedrag, als u wilt. Twijfelt u, laat het dan open: de behandelaar beoordeelt het ook zelf."
+        ),
     )
     contact_context = forms.ChoiceField(
         label=gettext_lazy("Hoe kwam het contact tot stand?"),
@@ -187,6 +195,7 @@ class ReportForm(NLDesignFormMixin, forms.Form):
             period_start=data["period_start"],
             period_end=data["period_end"],
             contact_context=data["contact_context"],
+            behaviour=data.get("behaviour", ""),
             told_before=data["told_before"],
             told_before_details=data["told_before_details"],
             wishes=data["wishes"],

@@ -154,6 +154,10 @@ class Case(models.Model):
     # a keyed hash of a named reporter's normalised identity, never the identity
     # itself; empty for an anonymous report and a signal, each its own source.
     reporter_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # The accused's group for the council figures (bestuurder, ambtenaar,
+    # onbekend; ``cijfers.groups.accused_group``), written with every stored
+    # routing decision (``protocol.service``) so the figures need no join.
+    accused_group = models.CharField(max_length=20, blank=True, default="", editable=False)
     # The reporter asked, when withdrawing, that their identity be erased
     # (carried out by the retention rules; recorded here).
     erasure_requested_at = models.DateTimeField(_("verzoek identiteit wissen"), null=True, blank=True)
@@ -178,6 +182,10 @@ class Case(models.Model):
             models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique"),
             models.UniqueConstraint(fields=["organisation", "receipt_lookup"], name="case_receipt_lookup_unique"),
             models.CheckConstraint(condition=~models.Q(receipt_hash=""), name="case_receipt_hash_not_blank"),
+        ]
+        indexes = [
+            # The council figures: one organisation's cases of a period (meldpunt.cijfers.figures).
+            models.Index(fields=["organisation", "received_at"], name="case_org_received"),
         ]
         verbose_name = _("zaak")
         verbose_name_plural = _("zaken")

@@ -104,6 +104,8 @@ STAFF = [
     ("wethouder", "Henk Bosman", "wethouder Wonen, locoburgemeester"),
     ("vertrouwenspersoon", "Mirjam Hoekstra", "vertrouwenspersoon"),
     ("beheerder", "Rob Lammers", "functioneel beheerder (register)"),
+    ("griffier", "Anouk Dekker", "griffier (ziet alleen de cijfers)"),
+    ("raadslid", "Esra Yilmaz", "raadslid (ziet alleen de cijfers)"),
     ("auditor", "Femke Brandsma", "auditor (leest het auditlogboek, geen inhoud)"),
 ]
 

@@ -20,6 +20,7 @@ from meldpunt.audit.log import record
 from meldpunt.cases.models import Case
 from meldpunt.cases.ownership import release_unavailable
 from meldpunt.cases.workflow import OPEN_STATES
+from meldpunt.cijfers.groups import accused_group
 from meldpunt.escalation import service as escalation_service
 from meldpunt.notifications.models import Notification
 from meldpunt.notifications.service import notify
@@ -119,6 +120,11 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
         external_address=organisation.external_oversight if decision.external else "",
         admin_alerted=decision.admin_alert,
     )
+    # The accused's group for the council figures follows the latest decision.
+    group = accused_group(decision.categories)
+    if case.accused_group != group:
+        case.accused_group = group
+        Case.objects.filter(pk=case.pk).update(accused_group=group)
     RoutedRecipient.objects.bulk_create(
         RoutedRecipient(decision=stored, person_id=r.person, position_id=r.position, explanation=r.explanation)
         for r in decision.recipients

@@ -4,8 +4,10 @@ from django.core.management.base import BaseCommand
 from meldpunt.demo import data
 from meldpunt.demo.aftercare import load_aftercare
 from meldpunt.demo.cases import load_demo_cases
+from meldpunt.demo.history import load_history
 from meldpunt.demo.loader import load_demo
 from meldpunt.demo.measures import load_demo_measures
+from meldpunt.demo.minutes import load_demo_minutes
 from meldpunt.demo.pattern import load_pattern
 
 
@@ -32,8 +34,12 @@ class Command(BaseCommand):
         if load_demo_measures(organisation):
             self.stdout.write("Demo measure: a proposal that burdens the reporter, waiting for their consent.")
         self.stdout.write(load_aftercare(organisation))
+        if minutes := load_demo_minutes(organisation):
+            self.stdout.write(minutes)
         if load_pattern(organisation):
             self.stdout.write("Demo pattern: four reports about former wethouder Gerard Wolters (pattern alerts).")
+        if history := load_history(organisation):
+            self.stdout.write(f"Demo history: {history} closed cases over two years, for the figures (/cijfers/).")
         self.stdout.write("")
         self.stdout.write(f"Demo staff logins ({base}/account/inloggen/):")
         self.stdout.write(f"  password for all: {data.DEMO_PASSWORD}")
