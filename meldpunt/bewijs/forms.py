@@ -42,6 +42,11 @@ class VerifyForm(NLDesignFormMixin, forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The paste or the file: not optional, although each may be left empty.
+        self.fields["proof_text"].needed = True
+
     def clean_proof_file(self):
         upload = self.cleaned_data.get("proof_file")
         if upload and upload.size > PROOF_MAX_BYTES:
