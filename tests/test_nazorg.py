@@ -22,6 +22,7 @@ from meldpunt.notifications.models import Notification
 from tests.conftest import verified_client
 from tests.factories import report_about, walk_to
 from tests.test_report_form import URL, valid
+from tests.test_translations import compiled_english  # noqa: F401  (fixture)
 
 INBOX = "/voorbeeldstad/postvak/melding/"
 BENADELING = "/voorbeeldstad/postvak/benadeling/"
@@ -29,8 +30,8 @@ QUESTION = "Heeft u sinds uw melding benadeling ervaren?"
 STORY = "Sinds mijn melding word ik niet meer uitgenodigd voor het overleg over de sporthal."
 
 
-def open_inbox(code) -> Client:
-    client = Client()
+def open_inbox(code, language="nl") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
     assert client.post("/voorbeeldstad/postvak/", {"code": str(code)}).status_code == 302
     return client
 
@@ -381,3 +382,14 @@ def test_the_demo_has_a_closed_case_whose_inbox_asks_the_question(organisation):
     page = open_inbox(DEMO_CODE).get(INBOX).content.decode()
     assert QUESTION in page
     assert "Anouk de Boer" in page  # the demo's fictional company social worker
+
+
+@pytest.mark.django_db
+def test_the_inbox_offers_support_and_asks_the_question_in_english(reported, compiled_english):  # noqa: F811
+    case, code = reported
+    case = closed(case)
+    with time_machine.travel(case.closed_at + datetime.timedelta(days=95), tick=False):
+        page = open_inbox(code, "en").get(INBOX).content.decode()
+    assert "Support for you" in page and "Confidential counsellor (vertrouwenspersoon)" in page
+    assert "Have you experienced any disadvantage since your report?" in page
+    assert QUESTION not in page and "Steun voor u" not in page

@@ -239,6 +239,9 @@ def submit_report(
                     for public_id, s, sealed in subjects
                 )
                 Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
+                # Support is offered with every report (the receipt page and the inbox show it);
+                # before the serial tail, which does not need it.
+                support.offer_at_intake(case)
                 if case.acknowledged_at:
                     _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
                 # What routing reads (the registry, the protocol in force) is read here too.
@@ -261,8 +264,6 @@ def submit_report(
                 _record_arrival(case, now, actor=actor, staff_user=registered_by)
                 route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
                 notification_service.case_submitted(case)
-                # Support is offered with every report (the receipt page and the inbox show it).
-                support.offer_at_intake(case)
                 linking.store_proposals(case, links, report, directory)
                 patterns.case_joined(case)
                 proof.store(case)
