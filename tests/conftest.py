@@ -5,6 +5,8 @@ fictional): "the handler" is Ingrid Vos of the integrity office, "the
 wethouder" is Henk Bosman (Wonen), and so on.
 """
 
+import os
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -14,6 +16,34 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from meldpunt import crypto
 from meldpunt.registry.models import Person
 from tests import demo_snapshot
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+def uses_the_database(item) -> bool:
+    return bool(DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))) or item.get_closest_marker("django_db")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL run (`make test-postgres`) leaves out what cannot differ between
+    databases, since the SQLite run has just run it: tests that touch no database
+    (pure functions, hypothesis properties of routing and deadlines, the docs and
+    translation checks) and tests marked `database_independent` (how browser pages
+    look). MELDPUNT_TEST_ALL=1 runs everything on PostgreSQL too."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    if os.environ.get("MELDPUNT_TEST_ALL") == "1":
+        return
+    kept, left_out = [], []
+    for item in items:
+        independent = not uses_the_database(item) or item.get_closest_marker("database_independent")
+        (left_out if independent else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -6,7 +6,8 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.journeys import ORG, report_anonymously
 
-pytestmark = pytest.mark.browser
+# What the page looks like is the same whatever database is behind it: the SQLite run only (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.database_independent]
 
 BLOCKING = {"critical", "serious"}
 

@@ -20,7 +20,8 @@ from tests.browser.journeys import ORG
 from tests.conftest import verified_client
 from tests.factories import ReportInputFactory
 
-pytestmark = pytest.mark.browser
+# What the page looks like is the same whatever database is behind it: the SQLite run only (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.database_independent]
 
 NARROW = {"width": 360, "height": 800}
 WIDE = {"width": 1280, "height": 900}

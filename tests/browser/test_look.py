@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.journeys import ORG
 
-pytestmark = pytest.mark.browser
+# What the page looks like is the same whatever database is behind it: the SQLite run only (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.database_independent]
 
 CALM_BLUE = "rgb(29, 79, 145)"
 

@@ -5,7 +5,8 @@ import pytest
 from tests.browser.conftest import PHONE
 from tests.browser.journeys import report_anonymously
 
-pytestmark = pytest.mark.browser
+# What the page looks like is the same whatever database is behind it: the SQLite run only (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.database_independent]
 
 
 def directives(policy: str) -> dict[str, list[str]]:
