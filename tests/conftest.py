@@ -17,7 +17,6 @@ from meldpunt import crypto
 from meldpunt.registry.models import Person
 from tests import demo_snapshot
 
-
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 
