@@ -366,3 +366,13 @@ def test_the_meeting_deadline_follows_the_organisation_setting(organisation, per
     meeting = actions.request_meeting(case)
     row = DueDate.objects.get(case=case, kind=deadlines.MEETING)
     assert row.due_at == meeting.requested_at + datetime.timedelta(days=3)
+
+
+def test_the_demo_has_a_phone_report_whose_minutes_wait_for_approval(organisation):
+    from meldpunt.demo.minutes import load_demo_minutes
+
+    line = load_demo_minutes(organisation)
+    assert "wait for the reporter's approval" in line
+    minutes = Minutes.objects.get()
+    assert minutes.case.channel == Channel.TELEFOON and minutes.latest.approved_at is None
+    assert load_demo_minutes(organisation) == "" and Minutes.objects.count() == 1
