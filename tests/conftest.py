@@ -45,6 +45,19 @@ def pytest_collection_modifyitems(config, items):
         items[:] = kept
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """The SQLite test database (and the `-writers.lock` file beside it,
+    meldpunt/sqlite_writers) in this run's temporary directory, not in state/:
+    nothing is left there after a run. tests/browser/conftest.py does the same."""
+    from django.conf import settings
+
+    for alias, db_settings in settings.DATABASES.items():
+        if db_settings["ENGINE"] in ("django.db.backends.sqlite3", "meldpunt.sqlite_writers"):
+            test = db_settings.setdefault("TEST", {})
+            test["NAME"] = str(tmp_path_factory.mktemp("db") / f"test-{alias}.sqlite3")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def key_file(tmp_path_factory):
     """Every test session gets its own key-encryption key, never the developer's."""
