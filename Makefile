@@ -75,6 +75,8 @@ test-sqlite:
 	@echo "== tests on SQLite =="
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
+# Leaves out the tests that touch no database and those marked database_independent:
+# the SQLite run has just run them (tests/conftest.py; MELDPUNT_TEST_ALL=1 runs all).
 test-postgres:
 	@echo "== tests on PostgreSQL =="
 	MELDPUNT_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -n 2 --dist loadfile
