@@ -92,6 +92,7 @@ format: $(VENV)/.installed
 bench: setup
 	$(PY) bench/run.py
 	$(PY) bench/load.py
+	$(PY) bench/audit.py
 
 clean:
 	rm -rf $(VENV) node_modules state/static

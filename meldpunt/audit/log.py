@@ -10,6 +10,10 @@ plain hash only in front of that sealed cut-over: a chain rewritten with
 plain hashes (by someone without the audit key) fails at its first event.
 """
 
+import datetime
+import hashlib
+import hmac
+import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -102,19 +106,33 @@ def describe_event(event: AuditEvent) -> str:
     return f"event {event.seq} ({event.action}, {case}, at {event.at.isoformat()})"
 
 
-FIELDS = (
-    "pk",
-    "seq",
-    "at",
-    "actor",
-    "action",
-    "organisation_id_ref",
-    "case_reference",
-    "detail",
-    "prev_hash",
-    "hash",
-    "key_id",
-)
+COLUMNS = "id, seq, at, actor, action, organisation_id_ref, case_reference, detail, prev_hash, hash, key_id"
+
+
+def _rows(chain: str, until: int | None):
+    """The chain's events in order as plain tuples, straight from the database
+    (a server-side cursor on PostgreSQL): verifying a million events spends
+    its time on the seals, not on building model instances."""
+    from django.db import connection
+
+    table = AuditEvent._meta.db_table
+    sql = f"SELECT {COLUMNS} FROM {table} WHERE chain = %s"  # noqa: S608 - fixed names, values as parameters
+    params = [chain]
+    if until is not None:
+        sql += " AND seq <= %s"
+        params.append(until)
+    sqlite = connection.vendor == "sqlite"
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql + " ORDER BY seq", params)
+        while batch := cursor.fetchmany(5000):
+            for pk, seq, at, actor, action, org, case, detail, prev, stored, key_id in batch:
+                if isinstance(at, str):
+                    at = datetime.datetime.fromisoformat(at)
+                if at.tzinfo is None or sqlite:
+                    at = at.replace(tzinfo=datetime.UTC)
+                if isinstance(detail, str | bytes):
+                    detail = json.loads(detail)
+                yield pk, seq, at, actor, action, org, case, detail, prev, stored, key_id
 
 
 def walk_chain(chain: str, *, until: int | None = None, keys=None, expected: dict[int, str] | None = None):
@@ -125,15 +143,11 @@ def walk_chain(chain: str, *, until: int | None = None, keys=None, expected: dic
     keys = keys or audit_keys()
     wanted = expected or {}
     seen: dict[int, str] = {}
-    rows = AuditEvent.objects.filter(chain=chain)
-    if until is not None:
-        rows = rows.filter(seq__lte=until)
+    sealers = {key_id: hmac.new(key, digestmod=hashlib.sha256) for key_id, key in keys.keys.items()}
     expected_prev, expected_seq = GENESIS, 1
     plain_from = None  # the first plain-hashed event not yet vouched for by a cut-over: (seq, pk)
     sealed_seen = False
-    for pk, seq, at, actor, action, org, case, detail, prev, stored, key_id in (
-        rows.order_by("seq").values_list(*FIELDS).iterator(chunk_size=5000)
-    ):
+    for pk, seq, at, actor, action, org, case, detail, prev, stored, key_id in _rows(chain, until):
         if seq != expected_seq:
             return (
                 expected_seq - 1,
@@ -152,10 +166,12 @@ def walk_chain(chain: str, *, until: int | None = None, keys=None, expected: dic
                 return seq - 1, seq, "the event was changed after it was written", pk, seen
             plain_from = plain_from or (seq, pk)
         else:
-            if key_id not in keys.keys:
+            if key_id not in sealers:
                 reason = f"the event is sealed under audit key {key_id!r}, which is not in the audit key file"
                 return seq - 1, seq, reason, pk, seen
-            if keys.seal(key_id, canonical(*values, key_id=key_id)) != stored:
+            sealer = sealers[key_id].copy()
+            sealer.update(canonical(*values, key_id=key_id))
+            if sealer.hexdigest() != stored:
                 return seq - 1, seq, "the event was changed after it was written", pk, seen
             if plain_from is not None:
                 if action != CUT_OVER or (detail or {}).get("plain_until") != seq - 1:
