@@ -16,6 +16,9 @@ from meldpunt.cases.models import Channel, Kind, Message, State
 
 ACTIONS = {
     "case.created": gettext_lazy("%(kind)s ontvangen via %(channel)s, vastgelegd door %(actor)s"),
+    "case.behaviour_assessed": gettext_lazy("Soort gedrag beoordeeld door %(actor)s"),
+    "figures.viewed": gettext_lazy("Cijfers voor de raad bekeken door %(actor)s"),
+    "figures.exported": gettext_lazy("Cijfers voor de raad gedownload door %(actor)s"),
     "case.read": gettext_lazy("Zaak geopend door %(actor)s"),
     "case.read.attachment": gettext_lazy("Bijlage geopend door %(actor)s"),
     "case.read.audit-trail": gettext_lazy("Logboek geopend door %(actor)s"),
