@@ -322,6 +322,11 @@ def test_the_burgemeester_records_measures_for_a_case_about_a_wethouder_only(rep
     )
     assert response.status_code == 302
     assert Measure.objects.get().decision_maker == mayor
+    # Her mistakes come back on her (read-only) case page, at the field, with what she typed.
+    response = burgemeester.post(case_url(case, "maatregelen/"), keep_away(reason="Zij zien elkaar wekelijks."))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_measure_justification_error"' in page and "Zij zien elkaar wekelijks." in page
 
     # The gemeentesecretaris reads the case (a protocol recipient) but does not decide here.
     secretaris = verified_client("secretaris")
