@@ -406,3 +406,47 @@ def test_the_check_finds_a_cell_given_away_by_a_total():
     table.total.cells = [report.Cell(c.value, str(c.value), False) for c in table.total.cells]
     cells, lines = reader_view([table])
     assert feasible_values(cells, lines, bound=26) == {("a", "a0", "m"): {3}}
+
+
+@pytest.mark.django_db
+def test_overdue_escalations_pattern_alerts_and_measures_are_counted(known, person):
+    from meldpunt.cases import deadlines
+    from meldpunt.escalation.models import DueDate, Escalation
+    from meldpunt.maatregelen.models import Measure
+    from meldpunt.notifications.models import Notification
+
+    now = timezone.now()
+    open_cases = list(Case.objects.filter(organisation=known, closed_at__isnull=True).order_by("pk")[:2])
+    for case in open_cases:
+        DueDate.objects.filter(case=case, kind=deadlines.FEEDBACK).update(
+            due_at=now - datetime.timedelta(days=1), next_action_at=now, met_at=None
+        )
+    due = DueDate.objects.get(case=open_cases[0], kind=deadlines.FEEDBACK)
+    for round_ in (0, 1, 2):  # a reminder and two escalation rounds
+        Escalation.objects.create(due_date=due, round=round_, sent_at=now)
+    for _ in range(2):  # one case, two recipients: one pattern alert
+        Notification.objects.create(
+            organisation=known,
+            person=person("Ingrid Vos"),
+            case=open_cases[1],
+            kind=Notification.Kind.PATTERN,
+            reason="-",
+            created_at=now,
+        )
+    for state in ("voorgesteld", "vervallen"):
+        Measure.objects.create(
+            case=open_cases[0],
+            kind="overplaatsing",
+            burdens="melder",
+            state=state,
+            decided_on=now.date(),
+            sealed_text=b"-",
+            created_at=now,
+        )
+    counts = figures.count(known, year_period(YEAR))
+    assert (counts.overdue_now, counts.escalations, counts.pattern_alerts) == (2, 2, 1)
+    assert (counts.measures_burdening_reporter, counts.measures_burdening_reporter_proposed) == (0, 2)
+    shown = report.build(known, year_period(YEAR))
+    assert shown.indicator("overdue").text == "< 5" and shown.indicator("escalations").text == "< 5"
+    # Another year counts none of it.
+    assert figures.count(known, year_period(YEAR - 1)).overdue_now == 0

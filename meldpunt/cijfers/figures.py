@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from meldpunt.cases.models import Case, Kind, State
@@ -83,56 +84,84 @@ def count(organisation, period: Period, now=None) -> Counts:
     start, end = period.bounds()
     cases = period_cases(organisation, period)
     counts = Counts()
-    rows = cases.order_by().values(*DIMENSIONS, "kind").annotate(n=Count("pk"))
-    counts.cube = {tuple(row[d] for d in [*DIMENSIONS, "kind"]): row["n"] for row in rows}
-
-    report = Q(kind=Kind.MELDING)
-    acked_in_time = Q(acknowledged_at__lte=F("received_at") + datetime.timedelta(days=ACK_DAYS))
-    ack_counts = Q(acknowledged_at__isnull=False) | Q(received_at__lte=now - datetime.timedelta(days=ACK_DAYS))
-    # Feedback counts for a report that got it, or whose deadline has passed (not withdrawn before).
-    feedback_counts = Q(feedback_given_at__isnull=False) | (Q(feedback_due__lte=now) & ~Q(state=State.INGETROKKEN))
-    feedback_in_time = Q(feedback_given_at__lte=F("feedback_due"))
-    anonymous = Q(anonymous=True)
-    totals = cases.order_by().aggregate(
-        ack_base=Count("pk", filter=report & ack_counts),
-        ack_in_time=Count("pk", filter=report & acked_in_time),
-        feedback_base=Count("pk", filter=report & feedback_counts),
-        feedback_in_time=Count("pk", filter=report & feedback_in_time),
-        anon_ack_base=Count("pk", filter=report & anonymous & ack_counts),
-        anon_ack_in_time=Count("pk", filter=report & anonymous & acked_in_time),
-        anon_feedback_base=Count("pk", filter=report & anonymous & feedback_counts),
-        anon_feedback_in_time=Count("pk", filter=report & anonymous & feedback_in_time),
-        closed=Count("pk", filter=Q(closed_at__isnull=False)),
+    conditions = _conditions(now)
+    # One scan: the count per combination of the dimensions, with the conditional counts beside it.
+    rows = (
+        cases.order_by()
+        .values(*DIMENSIONS, "kind")
+        .annotate(n=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in conditions.items()})
     )
-    for name, value in totals.items():
-        setattr(counts, name, value)
+    for row in rows:
+        counts.cube[tuple(row[d] for d in [*DIMENSIONS, "kind"])] = row["n"]
+        for name in conditions:
+            setattr(counts, name, getattr(counts, name) + row[name])
     counts.median_days, counts.p90_days = handling_percentiles(organisation, start, end, counts.closed)
 
     from meldpunt.escalation.models import DueDate, Escalation
 
-    overdue = DueDate.objects.filter(case=OuterRef("pk"), met_at__isnull=True, due_at__lt=now)
-    counts.overdue_now = cases.filter(state__in=OPEN_STATES).filter(Exists(overdue)).order_by().count()
-    counts.escalations = Escalation.objects.filter(
-        due_date__case__in=cases.values("pk"), round__gte=1, sent_at__lt=now
-    ).count()
-    counts.pattern_alerts = (
-        Notification.objects.filter(case__in=cases.values("pk"), kind=Notification.Kind.PATTERN)
+    # The rest starts from the small tables (waiting deadlines, escalations,
+    # alerts, measures) and looks up their case by its key.
+    in_period = {"organisation": organisation, "received_at__gte": start, "received_at__lt": end}
+    case_of = {f"case__{name}": value for name, value in in_period.items()}
+    counts.overdue_now = (
+        DueDate.objects.filter(
+            next_action_at__isnull=False, met_at__isnull=True, due_at__lt=now, case__state__in=OPEN_STATES, **case_of
+        )
         .order_by()
         .values("case_id")
         .distinct()
         .count()
     )
-    counts.measures_burdening_reporter, counts.measures_burdening_reporter_proposed = _measures(cases)
+    counts.escalations = Escalation.objects.filter(
+        round__gte=1, sent_at__lt=now, **{f"due_date__{name}": value for name, value in case_of.items()}
+    ).count()
+    counts.pattern_alerts = (
+        Notification.objects.filter(organisation=organisation, kind=Notification.Kind.PATTERN, **case_of)
+        .order_by()
+        .values("case_id")
+        .distinct()
+        .count()
+    )
+    counts.measures_burdening_reporter, counts.measures_burdening_reporter_proposed = _measures(case_of)
     return counts
 
 
-def _measures(cases) -> tuple[int, int]:
+def _conditions(now) -> dict[str, Q]:
+    """The conditional counts of the deadlines, per name of a ``Counts`` field."""
+    report = Q(kind=Kind.MELDING)
+    table = connection.ops.quote_name(Case._meta.db_table)
+    acked, received = f"{table}.acknowledged_at", f"{table}.received_at"
+    if connection.vendor == "postgresql":
+        within = f"{acked} <= {received} + INTERVAL '{ACK_DAYS} days'"
+    else:
+        within = f"julianday({acked}) - julianday({received}) <= {ACK_DAYS}"
+    # Names from the model and a constant: no input reaches this SQL.
+    acked_in_time = Q(acknowledged_at__isnull=False) & Q(RawSQL(within, [], output_field=BooleanField()))  # noqa: S611
+    ack_counts = Q(acknowledged_at__isnull=False) | Q(received_at__lte=now - datetime.timedelta(days=ACK_DAYS))
+    # Feedback counts for a report that got it, or whose deadline has passed (not withdrawn before).
+    feedback_counts = Q(feedback_given_at__isnull=False) | (Q(feedback_due__lte=now) & ~Q(state=State.INGETROKKEN))
+    feedback_in_time = Q(feedback_given_at__lte=F("feedback_due"))
+    anonymous = Q(anonymous=True)
+    return {
+        "ack_base": report & ack_counts,
+        "ack_in_time": report & acked_in_time,
+        "feedback_base": report & feedback_counts,
+        "feedback_in_time": report & feedback_in_time,
+        "anon_ack_base": report & anonymous & ack_counts,
+        "anon_ack_in_time": report & anonymous & acked_in_time,
+        "anon_feedback_base": report & anonymous & feedback_counts,
+        "anon_feedback_in_time": report & anonymous & feedback_in_time,
+        "closed": Q(closed_at__isnull=False),
+    }
+
+
+def _measures(case_of: dict) -> tuple[int, int]:
     """Measures that burden the reporter, in cases of the period: taken, and proposed (any state)."""
     try:
         from meldpunt.maatregelen.models import Measure
     except ImportError:  # pragma: no cover (the measures register is part of the installation)
         return 0, 0
-    burdening = Measure.objects.filter(case__in=cases.values("pk"), burdens=Measure.Burden.MELDER).order_by()
+    burdening = Measure.objects.filter(burdens=Measure.Burden.MELDER, **case_of).order_by()
     totals = burdening.aggregate(taken=Count("pk", filter=Q(state=Measure.State.GENOMEN)), proposed=Count("pk"))
     return totals["taken"], totals["proposed"]
 
