@@ -26,8 +26,9 @@ and ``bench/results/latest.json``. The whole run takes about a minute.
 Afterwards it runs ``bench/notifications.py`` (seconds from a submitted
 report to its notification e-mails, with a real ``db_worker``) and
 ``bench/sweep.py`` (the escalation sweep over 100,000 open cases on SQLite and
-PostgreSQL), each in its own process, since they set up their own temporary
-databases.
+PostgreSQL) and ``bench/figures.py`` (the council figures over 100,000 cases on
+SQLite and 1,000,000 on PostgreSQL), each in its own process, since they set up
+their own temporary databases.
 """
 
 import datetime
@@ -437,4 +438,6 @@ if __name__ == "__main__":
     notifications = subprocess.call([sys.executable, str(BASE_DIR / "bench" / "notifications.py")])  # noqa: S603
     print()
     sweep = subprocess.call([sys.executable, str(BASE_DIR / "bench" / "sweep.py")])  # noqa: S603
-    sys.exit(notifications or sweep)
+    print()
+    figures = subprocess.call([sys.executable, str(BASE_DIR / "bench" / "figures.py")])  # noqa: S603
+    sys.exit(notifications or sweep or figures)
