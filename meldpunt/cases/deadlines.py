@@ -240,10 +240,3 @@ def retaliation_check_at(closed_at: datetime.datetime, months: int) -> datetime.
     (benadeling) since reporting: ``months`` after the case closed
     (``nazorg.retaliation``; the organisation's setting, default 3)."""
     return add_months(closed_at, months)
-
-
-def retaliation_check_at(closed_at: datetime.datetime, months: int) -> datetime.datetime:
-    """When the reporter's inbox asks whether they experienced disadvantage
-    (benadeling) since reporting: ``months`` after the case closed
-    (``nazorg.retaliation``; the organisation's setting, default 3)."""
-    return add_months(closed_at, months)
