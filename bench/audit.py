@@ -15,6 +15,8 @@ its head, and then measures:
     (``manage.py verify_audit --checkpoint``), 1 run;
 (c) appending one event to the 1,000,000-event chain (``record``), 21 runs.
 
+``MELDPUNT_BENCH_AUDIT_EVENTS`` sets another number of events and
+``MELDPUNT_BENCH_AUDIT_DATABASES`` (``sqlite,postgresql``) the databases.
 It prints the figures and writes JSON to ``bench/results/audit-<timestamp>.json``
 and ``bench/results/audit-latest.json``.
 """
@@ -203,8 +205,9 @@ def main() -> int:
     stamp = datetime.datetime.now(datetime.UTC)
     started = time.perf_counter()
     runs = []
-    targets = [("sqlite", None)]
-    pg = _postgres_url()
+    wanted = os.environ.get("MELDPUNT_BENCH_AUDIT_DATABASES", "sqlite,postgresql").split(",")
+    targets = [("sqlite", None)] if "sqlite" in wanted else []
+    pg = _postgres_url() if "postgresql" in wanted else None
     if pg:
         targets.append(("postgresql", pg))
     for database, url in targets:
