@@ -243,6 +243,7 @@ def queue_notices(now=None) -> int:
         cases = (
             Case.objects.filter(organisation=organisation, state=State.AFGESLOTEN, closed_at__lte=cutoff)
             .exclude(Exists(ReporterNotice.objects.filter(case=OuterRef("pk"), closed_at=OuterRef("closed_at"))))
+            .exclude(Exists(DisadvantageAnswer.objects.filter(case=OuterRef("pk"), closed_at=OuterRef("closed_at"))))
             .select_related("organisation")
         )
         for case in cases:
