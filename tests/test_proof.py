@@ -337,6 +337,10 @@ def test_an_empty_paste_asks_for_the_proof(db):
     response = check_pasted("")
     assert response.status_code == 400
     assert "Plak het bewijs in het vak" in response.content.decode()
+    # A POST without any field at all (not from the form) says the same.
+    response = Client().post("/bewijs/")
+    assert response.status_code == 400
+    assert "Plak het bewijs in het vak" in response.content.decode()
 
 
 def test_a_huge_paste_is_refused_and_kept(two_organisations):

@@ -90,7 +90,7 @@ def verify(request):
     """Paste or upload a proof: "geldig" (with the organisation and time the
     proof names) or "niet geldig". Only the signature is checked against the
     organisation's published keys; no case is looked up."""
-    form = VerifyForm(request.POST or None, request.FILES or None)
+    form = VerifyForm(request.POST, request.FILES) if request.method == "POST" else VerifyForm()
     context = {"form": form}
     status = 200
     if request.method == "POST":
