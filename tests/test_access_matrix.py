@@ -7,10 +7,10 @@ Roles tried (ROLES): the reporter with an open inbox session, a handler
 (behandelaar1), the vertrouwenspersoon, burgemeester, gemeentesecretaris, the
 accused wethouder (the case is about Henk Bosman), a colleague of the accused
 (Fatima El Amrani, fellow wethouder in the same college of B&W, no protocol
-role for this case), the functional admin, the auditor (reads the audit trail,
-opens no case), staff of another organisation (a handler who is also the
-functional admin of Gemeente Anderstad, the strongest outsider) and an
-anonymous visitor.
+role for this case), the functional admin, the griffier (council figures only,
+no case), the auditor (reads the audit trail, opens no case), staff of another
+organisation (a handler who is also the functional admin of Gemeente Anderstad, the strongest
+outsider) and an anonymous visitor.
 
 Each pattern has its own table (a list of ``Probe``: one request, GET or POST,
 with the answer per role). An answer is a status, and where it matters whether
@@ -900,7 +900,6 @@ MATRIX: dict[str, list[Probe]] = {
         ),
     ],
 }
-
 
 # The auditor's pages (meldpunt/audit/views.py): the auditor only, never any report content (the
 # trail shows the case numbers, not the description); everyone else 403, as on the registry pages.
