@@ -1040,7 +1040,9 @@ MATRIX |= {
     ],
     "cijfers:pdf": [Probe(lambda w: "/cijfers/cijfers.pdf", expect(staff=NOT_FOUND, **FIGURES_PDF))],
     "cijfers:yearly": [
-        Probe(lambda w: f"/cijfers/jaarverslag/{datetime.date.today().year}.pdf", expect(staff=NOT_FOUND, **FIGURES_PDF))
+        Probe(
+            lambda w: f"/cijfers/jaarverslag/{datetime.date.today().year}.pdf", expect(staff=NOT_FOUND, **FIGURES_PDF)
+        )
     ],
     # Tried: assessing the behaviour as bullying; only a handler may.
     "behandelen:assess_behaviour": [
