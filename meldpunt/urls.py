@@ -16,10 +16,12 @@ urlpatterns = [
     path("api/", include("meldpunt.api.urls")),
     # The measures register (meldpunt/maatregelen/): under the case page and under the reporter's inbox.
     path("", include("meldpunt.maatregelen.urls")),
-    # The proof of filing: /bewijs/ (check a proof, the public keys) and the inbox downloads (meldpunt/bewijs/).
-    path("", include("meldpunt.bewijs.urls")),
     # Aftercare: its admin page, the handler's offer and the reporter's answers (meldpunt/nazorg/).
     path("", include("meldpunt.nazorg.urls")),
+    # The proof of filing: /bewijs/ (check a proof, the public keys) and the inbox downloads (meldpunt/bewijs/).
+    path("", include("meldpunt.bewijs.urls")),
+    # Minutes and meeting requests: under the case page and under the reporter's inbox (meldpunt/verslagen/).
+    path("", include("meldpunt.verslagen.urls")),
     # Public pages last: /<organisation>/...
     path("", include("meldpunt.melden.urls")),
 ]

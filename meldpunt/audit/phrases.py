@@ -57,6 +57,9 @@ ACTIONS = {
     "measure.consent_refused": gettext_lazy("De melder ging niet akkoord met een maatregel, vastgelegd door %(actor)s"),
     # The trail itself, accounts, notifications, registry and protocol (the auditor's page shows them all).
     "case.read.inbox": gettext_lazy("Melding gelezen door de melder in het postvak"),
+    "case.read.proof-document": gettext_lazy(
+        "Ingediende melding (bij het bewijs van indiening) gedownload door de melder"
+    ),
     "case.read.audit-history": gettext_lazy("Toegangsgeschiedenis van de zaak bekeken door %(actor)s"),
     "audit.keyed": gettext_lazy("Logboek voortaan verzegeld met de auditsleutel"),
     "audit.read": gettext_lazy("Auditlogboek bekeken door %(actor)s"),
