@@ -5,15 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0005_pattern_threshold'),
+        ("organisations", "0005_pattern_threshold"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='meeting_days',
-            field=models.PositiveSmallIntegerField(default=10, help_text='Een verzoek van de melder om een persoonlijk gesprek. 1 tot 60.', validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='gesprek op verzoek van de melder binnen (dagen)'),
+            model_name="organisation",
+            name="meeting_days",
+            field=models.PositiveSmallIntegerField(
+                default=10,
+                help_text="Een verzoek van de melder om een persoonlijk gesprek. 1 tot 60.",
+                validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)],
+                verbose_name="gesprek op verzoek van de melder binnen (dagen)",
+            ),
         ),
     ]
