@@ -50,6 +50,8 @@ PUBLIC_URLS = {
     "accounts:passkey_login": "/account/inloggen/passkey/",
     "accounts:passkey_jsi18n": "/account/passkeys/teksten.js",
     "api_reference": "/api/",
+    "bewijs:verify": "/bewijs/",
+    "bewijs:keys": "/bewijs/sleutels/",
 }
 # Patterns whose POST is not checked by Django's CSRF middleware, with the reason.
 CSRF_CHECKED_ELSEWHERE = {

@@ -261,7 +261,9 @@ def login_succeeded(user, factor: str) -> None:
 
 def login_failed(username: str, step: str) -> None:
     """A wrong password, code or passkey; ``step``: ``password`` or ``passkey``."""
-    user = get_user_model().objects.filter(username=username).first() if username else None
+    # A NUL character can be no username, and PostgreSQL refuses it in a query.
+    known = bool(username) and "\x00" not in username
+    user = get_user_model().objects.filter(username=username).first() if known else None
     record(
         "account.login_failed",
         actor="unknown",

@@ -50,7 +50,7 @@ def test_handler_with_second_factor_asks_and_the_reporter_answers(demo, live_ser
     shot(later, "reporter-inbox-question")
 
     later.get_by_label("Uw bericht").fill(ANSWER)
-    later.get_by_role("button", name="Versturen").click()
+    later.get_by_role("button", name="Versturen", exact=True).click()
     expect(later.get_by_test_id("message").last).to_contain_text(ANSWER)
     shot(later, "reporter-inbox-answered")
 

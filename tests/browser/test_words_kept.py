@@ -89,7 +89,7 @@ def test_nothing_the_reporter_wrote_is_lost(demo, live_server, new_context, shot
     # 4. A long reply, sent after the inbox closed: kept, and sent once the code is in.
     page.get_by_label("Uw bericht").fill(REPLY)
     close_inboxes_as_after_half_an_hour()
-    page.get_by_role("button", name="Versturen").click()
+    page.get_by_role("button", name="Versturen", exact=True).click()
     expect(page.get_by_test_id("message-kept")).to_be_visible()
     expect(page.get_by_label("Uw bericht")).to_have_value(REPLY)
     shot(page, "reply-kept")
