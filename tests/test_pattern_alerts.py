@@ -16,6 +16,7 @@ from meldpunt.accounts.models import StaffAccount
 from meldpunt.cases import linking
 from meldpunt.cases.actions import SubjectInput, submit_report
 from meldpunt.cases.models import Channel, Kind, Relation, SubjectLink, SubjectProposal
+from meldpunt.maatregelen.rules import MeasureInput, record_measure
 from meldpunt.notifications.models import Notification
 from meldpunt.organisations.models import Organisation
 from meldpunt.protocol.versions import install_defaults
@@ -143,6 +144,22 @@ def test_seven_reports_in_seven_spellings_meet_in_one_person_and_alert_from_the_
     # In the order the events happened (the citizen's report about 2021 came last), with his position then.
     assert [table.index(case.reference) for case in cases] == sorted(table.index(case.reference) for case in cases)
     assert "Wethouder Wonen" in table and "12 mei 2015" in table
+    # A measure of one case is on the timeline by kind and state, never by its reason.
+    record_measure(
+        cases[2],
+        MeasureInput(
+            kind="waarschuwing",
+            burdens="beschuldigde",
+            decided_on=datetime.date.today(),
+            decision_maker_other="de burgemeester",
+            reason="Reden die op de tijdlijn niet staat",
+            take_now=True,
+        ),
+        staff_user=get_user_model().objects.get(username="zh-behandelaar"),
+    )
+    page = handler.get(f"/behandelen/zaak/{cases[-1].reference}/over/{link.public_id}/").content.decode()
+    row = page.split(cases[2].reference, 1)[1].split("</tr>", 1)[0]
+    assert "Waarschuwing (Genomen)" in row and "Reden die" not in page
     # The case page says how many earlier cases there are and links them.
     case_page = handler.get(f"/behandelen/zaak/{cases[-1].reference}/").content.decode()
     assert "6 eerdere zaken over deze persoon" in case_page

@@ -4,7 +4,7 @@ actions change (``cases.linking``), the pattern module reads
 (``cases.patterns``)."""
 
 import datetime
-from collections import Counter
+from collections import Counter, defaultdict
 
 from django.contrib import messages
 from django.http import Http404
@@ -18,6 +18,7 @@ from meldpunt.cases import actions, linking, patterns
 from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to
 from meldpunt.cases.models import Relation, SubjectLink, SubjectProposal
 from meldpunt.ids import parse_id
+from meldpunt.maatregelen.models import Measure
 from meldpunt.registry.models import Appointment, Person
 
 # Reporters who work or worked for the organisation; everyone else is external.
@@ -92,6 +93,10 @@ def person_timeline(request, reference, link_id):
     held = []
     if link.person_id:
         held = list(Appointment.objects.filter(person_id=link.person_id).select_related("position"))
+    # The measures of each case, by kind and state only (their reasons stay on the case page).
+    measures = defaultdict(list)
+    for measure in Measure.objects.filter(case__in=cases).order_by("decided_on", "pk"):
+        measures[measure.case_id].append(measure)
     rows = []
     for item in cases:
         received = timezone.localdate(item.received_at)
@@ -99,7 +104,9 @@ def person_timeline(request, reference, link_id):
         start = item.content.get("period_start", "")
         day = datetime.date.fromisoformat(start) if start else received
         positions = [a.held_title for a in held if a.start_date <= day and (a.end_date is None or a.end_date >= day)]
-        rows.append({"case": item, "day": day, "received": received, "positions": positions})
+        rows.append(
+            {"case": item, "day": day, "received": received, "positions": positions, "measures": measures[item.pk]}
+        )
     rows.sort(key=lambda row: (row["day"], row["received"], row["case"].pk))
     actions.record_read(request.user, case, what=f"timeline:{link.public_id}")
     context = {
