@@ -19,7 +19,6 @@ Design (docs/security.md has the full story):
   so a value copied to another case or field fails to decrypt.
 """
 
-import base64
 import hashlib
 import hmac
 import json
@@ -32,9 +31,9 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-from meldpunt.private_files import create_private_file
+from meldpunt.private_files import create_key_file as create_private_key_file
+from meldpunt.private_files import read_key_file
 
 FORMAT_VERSION = b"\x01"
 NONCE_BYTES = 12
@@ -52,34 +51,7 @@ class KeyRing:
 
     @classmethod
     def from_file(cls, path: Path) -> "KeyRing":
-        if not path.exists():
-            raise ImproperlyConfigured(
-                f"Key file {path} is missing. Create one with 'manage.py create_key' "
-                "(make run does this) or point MELDPUNT_KEY_FILE at it."
-            )
-        keys: dict[str, bytes] = {}
-        active_id = None
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            try:
-                key_id, encoded = line.split()
-                key = base64.b64decode(encoded, validate=True)
-            except ValueError:
-                raise ImproperlyConfigured(f"{path}, line {number}: expected '<key id> <base64 key>'") from None
-            if len(key) != KEY_BYTES:
-                raise ImproperlyConfigured(f"{path}, line {number}: key must be {KEY_BYTES} bytes")
-            if key_id in keys:
-                # A later line would silently replace the key that wraps (or
-                # unwraps) the cases under this id.
-                raise ImproperlyConfigured(
-                    f"{path}, line {number}: key id {key_id!r} appears more than once; every key needs its own id"
-                )
-            keys[key_id] = key
-            active_id = active_id or key_id
-        if active_id is None:
-            raise ImproperlyConfigured(f"Key file {path} holds no key")
+        keys, active_id = read_key_file(path, label="Key file", variable="MELDPUNT_KEY_FILE", key_bytes=KEY_BYTES)
         return cls(keys=keys, active_id=active_id)
 
     def wrap(self, data_key: bytes, context: str) -> tuple[str, bytes]:
@@ -96,14 +68,8 @@ class KeyRing:
 
 def create_key_file(path: Path) -> bool:
     """Write a new key file with one random key; False if it already exists."""
-    if path.exists():
-        return False
-    key_id = "k" + secrets.token_hex(4)
-    encoded = base64.b64encode(AESGCM.generate_key(bit_length=256)).decode()
-    return create_private_file(
-        path,
-        f"# Meldpunt key-encryption key. Keep it secret, back it up apart from the database.\n{key_id} {encoded}\n",
-    )
+    header = "# Meldpunt key-encryption key. Keep it secret, back it up apart from the database.\n"
+    return create_private_key_file(path, id_prefix="k", header=header, key_bytes=KEY_BYTES)
 
 
 def check_key_file() -> None:

@@ -24,7 +24,6 @@ story; in short:
 
 import base64
 import binascii
-import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -34,9 +33,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
-from meldpunt.private_files import create_private_file
+from meldpunt.private_files import create_key_file, read_key_file
 
 SEED_BYTES = 32
 SIGNATURE_BYTES = 64
@@ -72,32 +70,9 @@ class SigningRing:
 
     @classmethod
     def from_file(cls, path: Path) -> "SigningRing":
-        if not path.exists():
-            raise ImproperlyConfigured(
-                f"Signing key file {path} is missing. Create one with 'manage.py create_key' "
-                "(make run does this) or point MELDPUNT_SIGNING_KEY_FILE at it."
-            )
-        seeds: dict[str, bytes] = {}
-        active_id = None
-        for number, line in enumerate(path.read_text().splitlines(), start=1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            try:
-                key_id, encoded = line.split()
-                seed = base64.b64decode(encoded, validate=True)
-            except ValueError:
-                raise ImproperlyConfigured(f"{path}, line {number}: expected '<key id> <base64 key>'") from None
-            if len(seed) != SEED_BYTES:
-                raise ImproperlyConfigured(f"{path}, line {number}: key must be {SEED_BYTES} bytes")
-            if key_id in seeds:
-                raise ImproperlyConfigured(
-                    f"{path}, line {number}: key id {key_id!r} appears more than once; every key needs its own id"
-                )
-            seeds[key_id] = seed
-            active_id = active_id or key_id
-        if active_id is None:
-            raise ImproperlyConfigured(f"Signing key file {path} holds no key")
+        seeds, active_id = read_key_file(
+            path, label="Signing key file", variable="MELDPUNT_SIGNING_KEY_FILE", key_bytes=SEED_BYTES
+        )
         return cls(seeds=seeds, active_id=active_id)
 
     def ordered_ids(self) -> list[str]:
@@ -106,17 +81,11 @@ class SigningRing:
 
 def create_signing_key_file(path: Path) -> bool:
     """Write a new signing key file with one random master seed; False if it already exists."""
-    path = Path(path)
-    if path.exists():
-        return False
-    key_id = "s" + secrets.token_hex(4)
-    encoded = base64.b64encode(secrets.token_bytes(SEED_BYTES)).decode()
-    return create_private_file(
-        path,
+    header = (
         "# Meldpunt signing key (proofs of filing, audit checkpoints). Keep it secret, back it up apart\n"
         "# from the database. First line signs; older lines below it keep old signatures verifiable.\n"
-        f"{key_id} {encoded}\n",
     )
+    return create_key_file(path, id_prefix="s", header=header, key_bytes=SEED_BYTES)
 
 
 def check_signing_key_file() -> None:
