@@ -79,6 +79,11 @@ def run_two_workers(tmp_path, digest_minutes: int) -> None:
         "MELDPUNT_DATABASE_URL": database_url(),
         "MELDPUNT_STATE_DIR": str(tmp_path / "state"),
         "MELDPUNT_EMAIL_DIGEST_MINUTES": str(digest_minutes),
+        # The test session's own keys: the workers seal audit events (notification.emailed)
+        # on the same chains as this process, so they need the same audit key.
+        "MELDPUNT_KEY_FILE": str(settings.KEY_FILE),
+        "MELDPUNT_AUDIT_KEY_FILE": str(settings.AUDIT_KEY_FILE),
+        "MELDPUNT_SIGNING_KEY_FILE": str(settings.SIGNING_KEY_FILE),
     }
     table = DBTaskResult._meta.db_table
     with psycopg.connect(**conninfo()) as gate:
