@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import package_version, write_results
+from common import drop_postgres, fresh_postgres, package_version, write_results
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 EVENTS = int(os.environ.get("MELDPUNT_BENCH_AUDIT_EVENTS", "1000000"))
@@ -179,35 +179,13 @@ def run_one(database: str) -> dict:
     }
 
 
-def _postgres_url() -> str | None:
-    base = os.environ.get("MELDPUNT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{base}/postgres", connect_timeout=3, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
-            admin.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    except Exception as error:  # noqa: BLE001 - any failure: no PostgreSQL run
-        print(f"PostgreSQL not reachable ({error.__class__.__name__}): skipped the PostgreSQL run")
-        return None
-    return f"{base}/{PG_DATABASE}"
-
-
-def _drop_postgres() -> None:
-    import psycopg
-
-    base = os.environ.get("MELDPUNT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{base}/postgres", connect_timeout=3, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-
-
 def main() -> int:
     stamp = datetime.datetime.now(datetime.UTC)
     started = time.perf_counter()
     runs = []
     wanted = os.environ.get("MELDPUNT_BENCH_AUDIT_DATABASES", "sqlite,postgresql").split(",")
     targets = [("sqlite", None)] if "sqlite" in wanted else []
-    pg = _postgres_url() if "postgresql" in wanted else None
+    pg = fresh_postgres(PG_DATABASE) if "postgresql" in wanted else None
     if pg:
         targets.append(("postgresql", pg))
     for database, url in targets:
@@ -226,7 +204,7 @@ def main() -> int:
                 continue
             runs.append(json.loads(output.read_text()))
     if pg:
-        _drop_postgres()
+        drop_postgres(PG_DATABASE)
     result = {
         "timestamp": stamp.isoformat(timespec="seconds"),
         "environment": {

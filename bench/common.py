@@ -2,6 +2,7 @@
 
 import datetime
 import json
+import os
 from importlib import metadata
 from pathlib import Path
 
@@ -38,3 +39,29 @@ def write_results(result: dict, name: str, stamp: datetime.datetime, latest: str
     path.write_text(text)
     (RESULTS_DIR / latest).write_text(text)
     return path
+
+
+def _pg_base() -> str:
+    return os.environ.get("MELDPUNT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+
+
+def fresh_postgres(database: str) -> str | None:
+    """(Re)create the bench's own PostgreSQL database; its URL, or None when
+    PostgreSQL is not reachable (that database's run is then skipped)."""
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{_pg_base()}/postgres", connect_timeout=3, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{database}"')
+            admin.execute(f'CREATE DATABASE "{database}"')
+    except Exception as error:  # noqa: BLE001 - any failure: no PostgreSQL run
+        print(f"PostgreSQL not reachable ({error.__class__.__name__}): skipped the PostgreSQL run")
+        return None
+    return f"{_pg_base()}/{database}"
+
+
+def drop_postgres(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{_pg_base()}/postgres", connect_timeout=3, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
