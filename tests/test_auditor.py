@@ -3,12 +3,15 @@ by any role, is exactly one audit event; logins, failed logins and e-mailed
 notifications are events; a case page shows who opened the case."""
 
 import csv
+import datetime
 import io
 import json
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -152,9 +155,21 @@ def test_the_auditor_filters_by_case_staff_member_action_and_period(organisation
     assert "Zaak geopend door Daan Schouten" in by_staff and "Ingrid Vos" not in by_staff.split("<table", 1)[1]
     by_action = shown(handeling="inzage")
     assert "Zaak geopend door" in by_action and "ontvangen via" not in by_action
-    today = first.received_at.date().isoformat()
+    # The period is in local (Amsterdam) days: just before midnight UTC it is already tomorrow here.
+    today = timezone.localdate(first.received_at).isoformat()
     assert first.reference in shown(van=today, tot=today)
     assert "Geen gebeurtenissen" in shown(van="2001-01-01", tot="2001-12-31")
+
+
+@pytest.mark.django_db
+def test_the_period_filter_counts_in_local_days_not_utc_days(organisation, person, auditor):
+    # 22:30 UTC on 30 June is 00:30 on 1 July in the Netherlands: the event belongs to 1 July.
+    with time_machine.travel(datetime.datetime(2026, 6, 30, 22, 30, tzinfo=datetime.UTC), tick=True):
+        case, _ = report_about(organisation, person("Henk Bosman"))
+    on_first_of_july = auditor.get("/audit/", {"zaak": case.reference, "van": "2026-07-01", "tot": "2026-07-01"})
+    on_thirtieth_of_june = auditor.get("/audit/", {"zaak": case.reference, "van": "2026-06-30", "tot": "2026-06-30"})
+    assert "Geen gebeurtenissen" not in on_first_of_july.content.decode()
+    assert "Geen gebeurtenissen" in on_thirtieth_of_june.content.decode()
 
 
 @pytest.mark.django_db
