@@ -33,7 +33,7 @@ setup: $(VENV)/.installed frontend messages
 	$(MANAGE) create_key
 	$(MANAGE) migrate --no-input -v0
 	$(MANAGE) createcachetable
-	$(MANAGE) collectstatic --no-input -v0
+	$(MANAGE) collectstatic --no-input --clear -v0
 
 run: setup
 	$(MANAGE) load_demo --base-url http://$(HOST):$(PORT)
@@ -65,7 +65,7 @@ chromium:
 
 test: $(VENV)/.installed frontend messages chromium
 	$(MANAGE) create_key
-	$(MANAGE) collectstatic --no-input -v0
+	$(MANAGE) collectstatic --no-input --clear -v0
 	$(MAKE) test-sqlite
 	@if $(PY) -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 	  $(MAKE) test-postgres; \

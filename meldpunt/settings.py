@@ -176,11 +176,19 @@ STATICFILES_DIRS = [
     BASE_DIR / "meldpunt" / "static",
     ("nlds/utrecht", BASE_DIR / "node_modules" / "@utrecht" / "component-library-css" / "dist"),
     ("nlds/theme", BASE_DIR / "node_modules" / "@nl-design-system-unstable" / "voorbeeld-design-tokens" / "dist"),
-    # The fonts the theme's tokens name (Noto Sans, Noto Serif, Noto Sans Mono),
-    # from the @fontsource npm packages: served by Meldpunt, never by a font CDN.
-    ("fonts/noto-sans", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans"),
-    ("fonts/noto-serif", BASE_DIR / "node_modules" / "@fontsource" / "noto-serif"),
-    ("fonts/noto-sans-mono", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-mono"),
+]
+# The fonts the theme's tokens name (Noto Sans, Noto Serif, Noto Sans Mono),
+# from the @fontsource npm packages: served by Meldpunt, never by a font CDN.
+# Only the THEME_FONT_CSS stylesheets and the font files they use are
+# collected (meldpunt.fonts), not each package's every weight and subset.
+FONT_PACKAGES = {
+    f"fonts/{family}": BASE_DIR / "node_modules" / "@fontsource" / family
+    for family in ("noto-sans", "noto-serif", "noto-sans-mono")
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "meldpunt.fonts.ThemeFontFinder",
 ]
 # The NL Design System theme: a CSS file with design tokens (served by
 # Meldpunt, from STATICFILES_DIRS or MELDPUNT_THEME_DIR) and the class that

@@ -25,6 +25,7 @@ To add a pattern: add ``"app:name": [Probe(...), ...]`` to MATRIX, using
 ``expect(staff=..., handler=..., ...)`` for the answers.
 """
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -1179,10 +1180,12 @@ def body(response) -> bytes:
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def check(probe: Probe, role: str, world: World) -> str | None:
-    """Run one probe as one role; a failure in words, or None."""
+def check(probe: Probe, role: str, world: World, logged_in: Client) -> str | None:
+    """Run one probe as one role (a new client with ``logged_in``'s session
+    cookies); a failure in words, or None."""
     want = probe.answers[role]
-    client = client_for(role, world)
+    client = Client()
+    client.cookies = copy.deepcopy(logged_in.cookies)
     url = probe.url(world)
     before = probe.state(world, client) if probe.state else None
     data = probe.data(world) if probe.data else {}
@@ -1216,11 +1219,14 @@ def check(probe: Probe, role: str, world: World) -> str | None:
 @pytest.mark.parametrize("role", ROLES)
 def test_matrix(world, role):
     failures = []
+    # One log-in per role; every probe gets its own client with that session, and
+    # whatever a probe does to the session (a log-out, a new key) is rolled back with it.
+    logged_in = client_for(role, world)
     for probes in MATRIX.values():
         for probe in probes:
             # Each probe starts from the same world: its changes are rolled back.
             with transaction.atomic():
-                failure = check(probe, role, world)
+                failure = check(probe, role, world, logged_in)
                 transaction.set_rollback(True)
             if failure:
                 failures.append(failure)
