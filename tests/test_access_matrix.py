@@ -222,7 +222,19 @@ IMPORT_CSV = (
 MATRIX: dict[str, list[Probe]] = {
     # Staff case pages ------------------------------------------------------------------------------------------
     "behandelen:home": [
-        Probe(lambda w: "/behandelen/", expect(staff=UNLISTED, handler=LISTED, burgemeester=LISTED, secretaris=LISTED)),
+        # Whose work is not cases starts on their own page (cases.access.works_on_cases).
+        Probe(
+            lambda w: "/behandelen/",
+            expect(
+                staff=UNLISTED,
+                handler=LISTED,
+                burgemeester=LISTED,
+                secretaris=LISTED,
+                council=Answer(302, to="/cijfers/"),
+                auditor=Answer(302, to="/audit/"),
+                beheerder=Answer(302, to="/beheer/"),
+            ),
+        ),
     ],
     "behandelen:case": [
         Probe(lambda w: case_url(w.ref), expect(staff=NOT_FOUND, handler=OK, burgemeester=OK, secretaris=OK)),
@@ -495,7 +507,7 @@ MATRIX: dict[str, list[Probe]] = {
             lambda w: "/account/uitloggen/",
             expect(reporter=Answer(302), anonymous=Answer(302), staff=done()),
             method="POST",
-            state=opens("/behandelen/"),
+            state=opens("/account/"),  # every staff member's own page
         ),
     ],
     # A set-up link is its own credential; an unknown one opens nothing, for anyone.

@@ -15,7 +15,14 @@ from meldpunt.audit.phrases import describe_events
 from meldpunt.behandelen.case_page import accused_left_form, owner_form, render_case
 from meldpunt.behandelen.forms import AftercareForm, ConversationForm, HearingForm, NoteForm, StaffMessageForm, StepForm
 from meldpunt.cases import actions, my_cases, ownership, worklist
-from meldpunt.cases.access import access_case, access_case_for_handling, cases_visible_to, may_handle
+from meldpunt.cases.access import (
+    access_case,
+    access_case_for_handling,
+    cases_visible_to,
+    may_handle,
+    may_see_figures,
+    works_on_cases,
+)
 from meldpunt.cases.form_flow import report_form_step
 from meldpunt.cases.forms import StaffReportForm, SubjectForm
 from meldpunt.cases.models import Message
@@ -33,9 +40,26 @@ from meldpunt.melden.views import attachment_response
 from meldpunt.notifications import service as notification_service
 
 
+def _start_page_without_cases(staff) -> str | None:
+    """The page of someone whose work is not cases (``access.works_on_cases``), or None."""
+    if works_on_cases(staff):
+        return None
+    if staff.is_auditor:
+        return reverse("audit:trail")
+    if may_see_figures(staff):
+        return reverse("cijfers:page")
+    if staff.is_registry_admin:
+        return reverse("beheer:home")
+    return None
+
+
 @staff_required
 def home(request):
-    """The working list: the cases this staff member may see, filtered, searched and sorted (cases.worklist)."""
+    """The working list: the cases this staff member may see, filtered, searched and sorted (cases.worklist).
+    Whose work is not cases (a council member, the auditor) starts on their own page instead."""
+    own_page = _start_page_without_cases(request.staff)
+    if own_page:
+        return redirect(own_page)
     form = worklist.CaseFilterForm(request.GET or None)
     values = form.values() if request.GET else {}
     visible = cases_visible_to(request.staff).prefetch_related("subjects__person")

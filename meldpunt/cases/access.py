@@ -189,6 +189,22 @@ FIGURES_CATEGORIES = {
 }
 
 
+# Categories whose work is oversight or the registry, not cases: their holders
+# open a case only when the protocol routes one to them.
+NO_CASE_WORK = {Category.RAADSLID, Category.GRIFFIER, Category.AUDITOR, Category.FUNCTIONEEL_BEHEERDER}
+
+
+def works_on_cases(staff: StaffAccount) -> bool:
+    """Whether the case list is part of this staff member's work: a category
+    outside ``NO_CASE_WORK`` (every handler, the burgemeester, a wethouder, …),
+    or a case they may open all the same (a griffier to whom the protocol routed
+    a report about a raadslid). Council members, the griffie, auditors and
+    functional admins otherwise start on their own page and see no case links."""
+    if staff.current_categories() - NO_CASE_WORK:
+        return True
+    return cases_visible_to(staff).exists()
+
+
 def may_see_figures(staff: StaffAccount) -> bool:
     """Handlers, the burgemeester, the gemeentesecretaris, council members and
     the griffie. The council role opens no case: its people see a case only as

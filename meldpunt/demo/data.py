@@ -104,7 +104,7 @@ STAFF = [
     ("wethouder", "Henk Bosman", "wethouder Wonen, locoburgemeester"),
     ("vertrouwenspersoon", "Mirjam Hoekstra", "vertrouwenspersoon"),
     ("beheerder", "Rob Lammers", "functioneel beheerder (register)"),
-    ("griffier", "Anouk Dekker", "griffier (ziet alleen de cijfers)"),
+    ("griffier", "Anouk Dekker", "griffier (de cijfers; een zaak alleen bij een melding over een raadslid)"),
     ("raadslid", "Esra Yilmaz", "raadslid (ziet alleen de cijfers)"),
     ("auditor", "Femke Brandsma", "auditor (leest het auditlogboek, geen inhoud)"),
 ]
