@@ -262,10 +262,11 @@ def submit_report(
                     attachments=len(attachments),
                 )
                 _record_arrival(case, now, actor=actor, staff_user=registered_by)
-                route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
-                notification_service.case_submitted(case)
-                linking.store_proposals(case, links, report, directory)
-                patterns.case_joined(case)
+                with notification_service.office_answer_kept(case):
+                    route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
+                    notification_service.case_submitted(case)
+                    linking.store_proposals(case, links, report, directory)
+                    patterns.case_joined(case)
                 proof.store(case)
             return case, code
         except IntegrityError as error:

@@ -3,7 +3,7 @@
 Which cases: those received in the period (``received_at`` from the first day
 up to and not including the day after the last). Every table splits those
 cases by one property and by kind (melding, signaal); the counts come from
-one GROUP BY over the period's cases (``case_org_received`` index) and a few
+one GROUP BY over the period's cases (``case_figures`` index, covering on PostgreSQL) and a few
 conditional aggregates; the percentiles from ``percentile_cont`` on
 PostgreSQL and from an ordered OFFSET query on SQLite. No case row is ever
 loaded into Python: only counts per group. Small counts are suppressed in

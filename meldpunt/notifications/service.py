@@ -11,9 +11,11 @@ deferred task, so a notification is not lost to a hiccup. The delivery
 guarantee is at least once; see ``send_email``.
 """
 
+import contextlib
 import datetime
 import logging
 import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -194,8 +196,38 @@ def handlers_who_may_open(case) -> list[Person]:
     return _office_handlers(case)[0]
 
 
+# Within ``office_answer_kept(case)`` the answer of ``_office_handlers`` for
+# that case is worked out once and kept until the block ends.
+_kept_office_answer: ContextVar[dict | None] = ContextVar("kept_office_answer", default=None)
+
+
+@contextlib.contextmanager
+def office_answer_kept(case):
+    """Work out once who of the integrity office may open ``case``, however
+    often it is asked inside the block. Only for a block in which nothing that
+    decides it changes after the first question: ``submit_report``'s serial
+    tail, where routing writes the subjects' recipients and rule exclusions
+    before its first notification, and the notifications of routing, of
+    ``case_submitted`` and of the pattern check then each ask again."""
+    token = _kept_office_answer.set({"case": case.pk})
+    try:
+        yield
+    finally:
+        _kept_office_answer.reset(token)
+
+
 def _office_handlers(case) -> tuple[list[Person], bool]:
     """``handlers_who_may_open(case)``, and ``office_may_hear(case)``: every handler today may."""
+    kept = _kept_office_answer.get()
+    if kept is None or kept["case"] != case.pk:
+        return _work_out_office_handlers(case)
+    if "answer" not in kept:
+        kept["answer"] = _work_out_office_handlers(case)
+    handlers, may_hear = kept["answer"]
+    return list(handlers), may_hear
+
+
+def _work_out_office_handlers(case) -> tuple[list[Person], bool]:
     from meldpunt.cases.access import people_who_may_open
 
     handlers = _handlers_today(case.organisation_id)
