@@ -47,6 +47,7 @@ def _subject_token(subject: str) -> str:
 # than the limit is ever let through in any period of the window's length,
 # and a client may be refused at most 1/SLOTS of the window longer than exact.
 SLOTS = 60
+UNREAD = object()  # a window's cache entry not read yet
 
 
 @dataclass(frozen=True)
@@ -61,15 +62,21 @@ class Window:
     def _slot_seconds(self) -> float:
         return self.seconds / SLOTS
 
-    def _counts(self, now: float) -> tuple[int, dict[int, int]]:
-        """The current slot, and the hits per slot that still count."""
-        current = int(now // self._slot_seconds)
-        stored = cache.get(f"{self.key}:{self.seconds}") or {}
-        return current, {slot: n for slot, n in stored.items() if slot >= current - SLOTS}
+    @property
+    def cache_key(self) -> str:
+        return f"{self.key}:{self.seconds}"
 
-    def free_at(self, now: float) -> float:
+    def _counts(self, now: float, stored=UNREAD) -> tuple[int, dict[int, int]]:
+        """The current slot, and the hits per slot that still count. ``stored``:
+        the cache entry when the caller read it already (``_take`` reads all its windows at once)."""
+        current = int(now // self._slot_seconds)
+        if stored is UNREAD:
+            stored = cache.get(self.cache_key)
+        return current, {slot: n for slot, n in (stored or {}).items() if slot >= current - SLOTS}
+
+    def free_at(self, now: float, stored=UNREAD) -> float:
         """The first moment (seconds since the epoch) at which one more hit is allowed."""
-        _current, counts = self._counts(now)
+        _current, counts = self._counts(now, stored)
         used, moment = sum(counts.values()), now
         for slot in sorted(counts):
             if used < self.limit:
@@ -78,27 +85,29 @@ class Window:
             moment = (slot + SLOTS + 1) * self._slot_seconds  # when this slot stops counting
         return moment
 
-    def hit(self, now: float) -> None:
+    def hit(self, now: float, stored=UNREAD) -> None:
         # get + set rather than an atomic update: two requests at the same
         # instant may count as one. The limits are far below what guessing a
         # code would need, so that is harmless.
-        current, counts = self._counts(now)
+        current, counts = self._counts(now, stored)
         counts[current] = counts.get(current, 0) + 1
-        cache.set(f"{self.key}:{self.seconds}", counts, math.ceil(self.seconds + 2 * self._slot_seconds))
+        cache.set(self.cache_key, counts, math.ceil(self.seconds + 2 * self._slot_seconds))
 
 
 def _take(windows: list[Window]) -> datetime.datetime | None:
     """Count one hit in every window and return None, or, when any window is
     full, count nothing and return the moment from which all would allow one."""
     now = timezone.now().timestamp()
-    free_at = max(window.free_at(now) for window in windows)
+    # The windows are read in one query, and what was read is what is counted on.
+    stored = cache.get_many([window.cache_key for window in windows])
+    free_at = max(window.free_at(now, stored.get(window.cache_key)) for window in windows)
     if free_at > now:
         return datetime.datetime.fromtimestamp(math.ceil(free_at), tz=datetime.UTC)
     # One write transaction for all windows (the cache is a database table):
     # one commit, and on SQLite one turn at the write lock instead of one per window.
     with transaction.atomic():
         for window in windows:
-            window.hit(now)
+            window.hit(now, stored.get(window.cache_key))
     return None
 
 

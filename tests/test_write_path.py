@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from meldpunt.audit.log import verify_all
-from meldpunt.cases.actions import FileInput
+from meldpunt.audit.models import AuditEvent
+from meldpunt.cases.actions import FileInput, ReportInput, submit_report
 from meldpunt.cases.models import Case
 from tests.factories import report_about
 
@@ -23,7 +24,7 @@ def test_sqlite_runs_in_wal_mode():
 
 
 @pytest.mark.django_db
-def test_case_number_and_audit_head_are_locked_after_the_other_rows(organisation, person):
+def test_case_number_is_taken_apart_and_the_audit_head_last(organisation, person):
     # Tried: a report about a registry person with one file; the queries it ran, in order.
     with CaptureQueriesContext(connection) as queries:
         case, code = report_about(
@@ -34,17 +35,51 @@ def test_case_number_and_audit_head_are_locked_after_the_other_rows(organisation
     def first(pattern):
         return next(i for i, text in enumerate(sql) if re.search(pattern, text))
 
-    counter = first(r"cases_casecounter")
+    def last(pattern):
+        return max(i for i, text in enumerate(sql) if re.search(pattern, text))
+
+    # The counter row is locked in a transaction (here: a savepoint) of its own, ended before the case is stored.
+    counter = last(r"cases_casecounter")
+    case_row = first(r"insert into \"cases_case\"")
+    assert counter < case_row
+    assert any(re.match(r"(release savepoint|commit)", text) for text in sql[counter:case_row])
+    # The audit chain's head is locked after every other row of the submission.
     audit_head = first(r"audit_audithead")
     for row in (
-        r"insert into \"cases_case\"",
         r"insert into \"cases_subjectlink\"",
         r"insert into \"cases_attachment\"",
+        r"insert into \"protocol_caserecipient\"",
+        r"insert into \"notifications_notification\"",
+        r"insert into \"bewijs_filingproof\"",
     ):
-        assert first(row) < counter, row
-    assert counter < audit_head
+        assert last(row) < audit_head, row
+    assert not any(re.match(r'update "cases_case" set "reference"', text) for text in sql), "stored with its number"
     stored = Case.objects.get(pk=case.pk)
     assert re.fullmatch(r"\d{4}-\d{4}", stored.reference)
+    assert AuditEvent.objects.filter(case_reference=stored.reference, action="case.created").count() == 1
+    assert all(report.ok for report in verify_all())
+
+
+UNSTORED = ReportInput(relation="inwoner", anonymous=True, description="Niet opgeslagen.", wishes=[], subjects=[])
+
+
+@pytest.mark.django_db
+def test_a_submission_that_fails_after_taking_its_number_leaves_an_explained_gap(organisation, person):
+    # Tried: a report whose storing fails after the number was taken (the form's one-time token refused).
+    before = report_about(organisation, person("Henk Bosman"))[0]
+
+    def refuse(_case, _code):
+        raise RuntimeError("token already used")
+
+    with pytest.raises(RuntimeError):
+        submit_report(organisation, UNSTORED, on_stored=refuse)
+    after = report_about(organisation, person("Henk Bosman"))[0]
+    first, second = (int(case.reference.split("-")[1]) for case in (before, after))
+    assert second == first + 2
+    unused = f"{before.reference.split('-')[0]}-{first + 1:04d}"
+    assert not Case.objects.filter(reference=unused).exists()
+    event = AuditEvent.objects.get(action="case.number_unused")
+    assert event.case_reference == unused and event.actor == "system"
     assert all(report.ok for report in verify_all())
 
 

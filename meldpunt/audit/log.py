@@ -10,10 +10,12 @@ plain hash only in front of that sealed cut-over: a chain rewritten with
 plain hashes (by someone without the audit key) fails at its first event.
 """
 
+import contextlib
 import datetime
 import hashlib
 import hmac
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -38,14 +40,48 @@ def actor_for_user(user) -> str:
     return f"staff:{user.get_username()}" if user is not None else "system"
 
 
-def record(action: str, *, actor: str, organisation=None, case=None, **detail) -> AuditEvent:
-    return record_many([(action, case, detail)], actor=actor, organisation=organisation)[0]
+def record(action: str, *, actor: str, organisation=None, case=None, **detail) -> AuditEvent | None:
+    """One event; None inside ``written_at_the_end`` (written at its end)."""
+    events = record_many([(action, case, detail)], actor=actor, organisation=organisation)
+    return events[0] if events else None
+
+
+# Inside ``written_at_the_end``: the events kept, as (entries, actor, organisation).
+_kept: ContextVar[list | None] = ContextVar("audit_events_kept", default=None)
+
+
+@contextlib.contextmanager
+def written_at_the_end():
+    """Keep what ``record`` and ``record_many`` are asked to write inside the
+    block, and write it, in the same order, when the block ends without an
+    error. Every writer of a chain waits for the lock on its head, held to the
+    commit; the block takes it only at its end, so a long transaction (a new
+    case's routing, notifications and pattern check) holds it for its last
+    statements only. Use it inside the transaction the events describe: when
+    the block raises, the events are dropped with that transaction's changes.
+    The events' case numbers are read when they are written."""
+    kept: list = []
+    token = _kept.set(kept)
+    try:
+        yield
+    finally:
+        _kept.reset(token)
+    for entries, actor, organisation in kept:
+        record_many(entries, actor=actor, organisation=organisation)
 
 
 def record_many(entries, *, actor: str, organisation=None) -> list[AuditEvent]:
     """Several events ``(action, case, detail)`` on one chain, in order, under
     one lock of its head (the escalation sweep's batch): the same chain as
-    that many ``record`` calls."""
+    that many ``record`` calls. Inside ``written_at_the_end`` they are kept
+    for its end, and nothing is returned."""
+    kept = _kept.get()
+    if kept is not None:
+        if kept and kept[-1][1] == actor and chain_for(kept[-1][2]) == chain_for(organisation):
+            kept[-1][0].extend(entries)  # the same chain and actor: one write, one turn at the head
+        else:
+            kept.append((list(entries), actor, organisation))
+        return []
     chain = chain_for(organisation)
     keys = audit_keys()  # before the lock: a missing key file stops here, with its message
     with transaction.atomic():

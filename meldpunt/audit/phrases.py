@@ -16,6 +16,7 @@ from meldpunt.cases.models import Channel, Kind, Message, State
 
 ACTIONS = {
     "case.created": gettext_lazy("%(kind)s ontvangen via %(channel)s, vastgelegd door %(actor)s"),
+    "case.number_unused": gettext_lazy("Zaaknummer niet gebruikt: de melding kon niet worden opgeslagen"),
     "case.behaviour_assessed": gettext_lazy("Soort gedrag beoordeeld door %(actor)s"),
     "figures.viewed": gettext_lazy("Cijfers voor de raad bekeken door %(actor)s"),
     "figures.exported": gettext_lazy("Cijfers voor de raad gedownload door %(actor)s"),

@@ -7,14 +7,15 @@ starts, so no lock is held while it runs.
 """
 
 import datetime
+import logging
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meldpunt.audit.log import actor_for_user, record
+from meldpunt.audit.log import actor_for_user, record, written_at_the_end
 from meldpunt.bewijs import filing
 from meldpunt.cases import deadlines, linking, patterns
 from meldpunt.cases.models import (
@@ -51,6 +52,8 @@ from meldpunt.protocol.snapshot import registry_view
 from meldpunt.protocol.versions import current_version
 
 REPORTER = "melder"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -212,70 +215,88 @@ def submit_report(
     ]
     actor = actor_for_user(registered_by) if registered_by else REPORTER
 
-    for _attempt in range(LOOKUP_ATTEMPTS):
-        case.pk = None
-        case._state.adding = True
-        case.receipt_lookup = code.lookup
-        try:
-            with transaction.atomic():
-                # Everything that does not need the case number first, under a
-                # provisional reference (unique: it carries the case's public id),
-                # so the per-organisation counter row and the audit chain's head,
-                # which every submission of the organisation waits for, are
-                # locked only for the short serial tail below.
-                case.reference = f"~{case.public_id}"
-                case.save()
-                if on_stored is not None:
-                    on_stored(case, code)
-                links = SubjectLink.objects.bulk_create(
-                    SubjectLink(
-                        case=case,
-                        role=s.role,
-                        person=s.person,
-                        public_id=public_id,
-                        sealed_description=sealed,
-                        **linking.link_fields(s),
+    # The case number, in a short transaction of its own: the organisation's
+    # counter row, which every submission of the organisation needs, is locked
+    # only for that moment, not through the whole submission. A submission that
+    # fails after this leaves its number unused, and the audit trail says so.
+    with transaction.atomic():
+        reference = _next_reference(organisation, now)
+    try:
+        for _attempt in range(LOOKUP_ATTEMPTS):
+            case.pk = None
+            case._state.adding = True
+            case.receipt_lookup = code.lookup
+            try:
+                with transaction.atomic():
+                    case.reference = reference
+                    case.save()
+                    if on_stored is not None:
+                        on_stored(case, code)
+                    links = SubjectLink.objects.bulk_create(
+                        SubjectLink(
+                            case=case,
+                            role=s.role,
+                            person=s.person,
+                            public_id=public_id,
+                            sealed_description=sealed,
+                            **linking.link_fields(s),
+                        )
+                        for public_id, s, sealed in subjects
                     )
-                    for public_id, s, sealed in subjects
-                )
-                Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
-                # Support is offered with every report (the receipt page and the inbox show it);
-                # before the serial tail, which does not need it.
-                support.offer_at_intake(case)
-                if case.acknowledged_at:
-                    _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
-                # What routing reads (the registry, the protocol in force) is read here too.
-                registry, version = registry_view(organisation), current_version(organisation)
-                # The serial tail: number, audit event, routing (which writes its
-                # own audit event and the case's recipients) and the notifications
-                # to those recipients, then commit.
-                case.reference = _next_reference(organisation, now)
-                Case.objects.filter(pk=case.pk).update(reference=case.reference)
-                record(
-                    "case.created",
-                    actor=actor,
-                    organisation=organisation,
-                    case=case,
-                    kind=kind,
-                    channel=channel,
-                    subjects=len(subjects),
-                    attachments=len(attachments),
-                )
-                _record_arrival(case, now, actor=actor, staff_user=registered_by)
-                with notification_service.office_answer_kept(case):
-                    route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
-                    notification_service.case_submitted(case)
-                    linking.store_proposals(case, links, report, directory)
-                    patterns.case_joined(case)
-                proof.store(case)
-            return case, code
-        except IntegrityError as error:
-            if not _violates(error, Case, "case_receipt_lookup_unique"):
-                raise
-            # Another case of the organisation has this look-up part. Nothing
-            # was stored; try again with a new one (the secret stays).
-            code = ReceiptCode(lookup=ReceiptCode.generate().lookup, secret=code.secret)
-    raise RuntimeError("could not allocate a receipt code")
+                    Attachment.objects.bulk_create(_copy(attachment, case=case) for attachment in attachments)
+                    # Support is offered with every report (the receipt page and the inbox show it).
+                    support.offer_at_intake(case)
+                    if case.acknowledged_at:
+                        _sealed_message(case, key, Message.Author.SYSTEEM, acknowledgement_text(case), now).save()
+                    # What routing reads (the registry, the protocol in force) is read here too.
+                    registry, version = registry_view(organisation), current_version(organisation)
+                    # The audit events (the case's arrival, its routing, whatever the
+                    # notifications record) are written at the end of this block: the
+                    # audit chain's head, which every writer of the organisation's
+                    # chain waits for, is locked only from there to the commit.
+                    with written_at_the_end(), notification_service.office_answer_kept(case):
+                        record(
+                            "case.created",
+                            actor=actor,
+                            organisation=organisation,
+                            case=case,
+                            kind=kind,
+                            channel=channel,
+                            subjects=len(subjects),
+                            attachments=len(attachments),
+                        )
+                        _record_arrival(case, now, actor=actor, staff_user=registered_by)
+                        route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
+                        notification_service.case_submitted(case)
+                        linking.store_proposals(case, links, report, directory)
+                        patterns.case_joined(case)
+                        proof.store(case)
+                return case, code
+            except IntegrityError as error:
+                if not _violates(error, Case, "case_receipt_lookup_unique"):
+                    raise
+                # Another case of the organisation has this look-up part. Nothing
+                # was stored; try again with a new one (the secret stays).
+                code = ReceiptCode(lookup=ReceiptCode.generate().lookup, secret=code.secret)
+        raise RuntimeError("could not allocate a receipt code")
+    except Exception:
+        _record_unused_number(organisation, reference)
+        raise
+
+
+def _record_unused_number(organisation, reference: str) -> None:
+    """A submission failed after it took its case number: the gap in the
+    numbering is an audit event, so nobody mistakes it for a deleted case.
+    Best effort: when the database itself failed, the original error is what counts."""
+    try:
+        record(
+            "case.number_unused",
+            actor="system",
+            organisation=organisation,
+            case=Case(organisation=organisation, reference=reference),
+        )
+    except DatabaseError:
+        logger.warning("case number %s unused; the audit event could not be written", reference)
 
 
 def _person_of(staff_user):
