@@ -29,7 +29,8 @@ page's code is then used to open the inbox, which must show that report's
 text; and in the database (``manage.py shell``): the number of new cases is
 the number sent, every case's notifications are there once each (every
 protocol recipient and every handler who may open it, the office address
-once, each with one e-mail task), and every audit chain verifies with one
+once, each with one e-mail task; a pattern alert, since every report names
+the same person, at most once per person and case), and every audit chain verifies with one
 ``case.created`` and one ``case.routed`` per case.
 
 Each client has its own cookies and CSRF token (fetched before timing). The
@@ -204,11 +205,15 @@ first_pk = {first_pk}
 cases = list(Case.objects.filter(pk__gt=first_pk).select_related("organisation"))
 email_tasks = DBTaskResult.objects.filter(task_path__endswith="send_email")
 tasks = Counter(row["args"][0] for row in email_tasks.values_list("args_kwargs", flat=True))
-missing, doubled, without_task, office_wrong = [], [], [], []
+missing, doubled, without_task, office_wrong, pattern_alerts = [], [], [], [], 0
 for case in cases:
     rows = list(Notification.objects.filter(case=case).values_list("pk", "person_id", "to_office", "kind"))
-    people = Counter(person for _pk, person, office, _kind in rows if not office)
-    doubled += [(case.reference, p) for p, n in people.items() if n > 1]
+    # A pattern alert (every report names the same person) is a second notification of its own: once per person.
+    told = [(person, kind) for _pk, person, office, kind in rows if not office]
+    people = Counter(person for person, kind in told if kind != Notification.Kind.PATTERN)
+    patterns = Counter(person for person, kind in told if kind == Notification.Kind.PATTERN)
+    pattern_alerts += sum(patterns.values())
+    doubled += [(case.reference, p) for counter in (people, patterns) for p, n in counter.items() if n > 1]
     expected = set(CaseRecipient.objects.filter(case=case).values_list("person_id", flat=True))
     expected |= {{p.pk for p in handlers_who_may_open(case)}}
     missing += [(case.reference, p) for p in sorted(expected - set(people))]
@@ -229,6 +234,7 @@ print(json.dumps({{
     "distinct_references": len({{c.reference for c in cases}}),
     "notifications_missing": len(missing),
     "notifications_doubled": len(doubled),
+    "pattern_alerts": pattern_alerts,
     "office_notifications_wrong": len(office_wrong),
     "notifications_without_one_email_task": len(without_task),
     "cases_without_one_created_and_routed_event": len(audit_wrong),
