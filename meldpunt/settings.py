@@ -118,7 +118,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env.get_str("DATABASE_URL", f"sqlite:///{STATE_DIR / 'meldpunt.sqlite3'}"),
-        conn_max_age=env.get_int("DB_CONN_MAX_AGE", 0),
+        # A worker keeps its connection between requests (a new PostgreSQL
+        # connection per request was a new server process each time), checked
+        # before reuse so a restarted database server costs no failed request.
+        conn_max_age=env.get_int("DB_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -82,14 +82,32 @@ def sources(cases) -> set:
     a follow-up (``follows_from``) is the reporter of the case it follows."""
     rows = [case if isinstance(case, dict) else _source_row(case) for case in cases]
     by_pk = {row["pk"]: row for row in rows}
-    found = set()
-    for row in rows:
-        seen = set()
-        while not row["reporter_key"] and row["follows_from_id"] and row["follows_from_id"] not in seen:
-            seen.add(row["pk"])
-            row = by_pk.get(row["follows_from_id"]) or _source_row(Case.objects.get(pk=row["follows_from_id"]))
-        found.add(("key", row["reporter_key"]) if row["reporter_key"] else ("case", row["pk"]))
-    return found
+    return {_source_of(row, by_pk) for row in rows}
+
+
+def _source_of(row: dict, by_pk: dict) -> tuple:
+    """The reporter behind one case's row (see ``sources``); ``by_pk``: rows already at hand."""
+    seen = set()
+    while not row["reporter_key"] and row["follows_from_id"] and row["follows_from_id"] not in seen:
+        seen.add(row["pk"])
+        row = by_pk.get(row["follows_from_id"]) or _source_row(Case.objects.get(pk=row["follows_from_id"]))
+    return ("key", row["reporter_key"]) if row["reporter_key"] else ("case", row["pk"])
+
+
+def _reaches_threshold(case: Case, earlier) -> bool:
+    """Whether ``case`` and the ``earlier`` cases come from at least the
+    organisation's threshold of different reporters. Reads the earlier cases
+    a chunk at a time only until it knows: a person with hundreds of earlier
+    cases costs a chunk, not hundreds of rows, per new case."""
+    needed = threshold(case.organisation)
+    by_pk = {case.pk: _source_row(case)}
+    found = {_source_of(by_pk[case.pk], by_pk)}
+    for row in earlier.order_by("-received_at", "-pk").values("pk", "reporter_key", "follows_from_id").iterator(50):
+        by_pk[row["pk"]] = row
+        found.add(_source_of(row, by_pk))
+        if len(found) >= needed:
+            return True
+    return False
 
 
 def _source_row(case) -> dict:
@@ -156,9 +174,7 @@ def case_joined(case: Case) -> list:
     from meldpunt.notifications.service import notify
 
     earlier = related_cases(case).filter(received_at__lte=case.received_at)
-    rows = list(earlier.values("pk", "reporter_key", "follows_from_id"))
-    earlier_ids = [row["pk"] for row in rows]
-    if not earlier_ids or len(sources([*rows, _source_row(case)])) < threshold(case.organisation):
+    if not _reaches_threshold(case, earlier):
         return []
     told = set(
         Notification.objects.filter(case=case, kind=Notification.Kind.PATTERN).values_list("person_id", flat=True)
@@ -167,7 +183,7 @@ def case_joined(case: Case) -> list:
     for person in _recipients(case):
         if person.pk in told:
             continue
-        visible = cases_visible_to_person(person).filter(pk__in=earlier_ids).count()
+        visible = cases_visible_to_person(person).filter(pk__in=earlier.values("pk")).count()
         written.append(notify(person.pk, case.organisation, case, Notification.Kind.PATTERN, alert_text(case, visible)))
     return written
 
