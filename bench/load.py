@@ -299,6 +299,7 @@ def nothing_lost(base: str, manage: list[str], env: dict, reports: int) -> dict:
         try:
             opener.open(base + "/voorbeeldstad/postvak/", data=data)
         except urllib.error.HTTPError as redirect:  # the inbox, when the code is right
+            redirect.read()  # to its end, which closes the connection: the server's worker is free again
             if redirect.code != 302:
                 return False
             inbox = opener.open(urllib.parse.urljoin(base, redirect.headers["Location"])).read().decode()
