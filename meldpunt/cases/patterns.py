@@ -184,7 +184,8 @@ def case_joined(case: Case) -> list:
         if person.pk in told:
             continue
         visible = cases_visible_to_person(person).filter(pk__in=earlier.values("pk")).count()
-        written.append(notify(person.pk, case.organisation, case, Notification.Kind.PATTERN, alert_text(case, visible)))
+        text = alert_text(case, visible)
+        written.append(notify(person.pk, case.organisation, case, Notification.Kind.PATTERN, text, person=person))
     return written
 
 

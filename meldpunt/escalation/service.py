@@ -66,11 +66,12 @@ def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]
     rules = rules or rules_for(case)
     clock = clock_of(case)
     existing = {(row.kind, row.occurrence): row for row in DueDate.objects.filter(case=case)}
-    rows = []
+    rows, new, changed = [], [], []
     for deadline in deadlines.case_deadlines(clock, rules):
         row = existing.get((deadline.kind, deadline.occurrence)) or DueDate(
             case=case, kind=deadline.kind, occurrence=deadline.occurrence
         )
+        before = (row.due_at, row.met_at, row.next_action_at)
         row.due_at, row.met_at = deadline.due_at, deadline.met_at
         row.next_action_at = deadlines.next_action_at(
             deadline,
@@ -80,6 +81,12 @@ def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]
             rules=rules,
         )
         rows.append(row)
-    for row in rows:
-        row.save()
+        if row.pk is None:
+            new.append(row)
+        elif (row.due_at, row.met_at, row.next_action_at) != before:
+            changed.append(row)
+    # One insert for the new rows (a new case: all of them) and one update for those that moved.
+    DueDate.objects.bulk_create(new)
+    if changed:
+        DueDate.objects.bulk_update(changed, ["due_at", "met_at", "next_action_at"])
     return rows

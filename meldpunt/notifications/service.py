@@ -37,11 +37,21 @@ logger = logging.getLogger(__name__)
 RETRY_DELAYS = (30, 120, 600, 1800, 3600, 6 * 3600)
 
 
-def notify(person_id: int, organisation, case, kind: str, reason: str, *, office_copy: bool = False) -> Notification:
+def notify(
+    person_id: int,
+    organisation,
+    case,
+    kind: str,
+    reason: str,
+    *,
+    office_copy: bool = False,
+    person: Person | None = None,
+) -> Notification:
     """Store a notification for a person and queue its e-mail, in the caller's
     transaction. When the person has no e-mail address and no copy goes to the
     integrity office's address (``office_copy``), nobody is e-mailed: the
-    functional admins get an alert (``alert_unreachable``)."""
+    functional admins get an alert (``alert_unreachable``). ``person``: the
+    Person row, when the caller has it (with its name and e-mail address)."""
     notification = Notification.objects.create(
         organisation=organisation,
         person_id=person_id,
@@ -53,12 +63,11 @@ def notify(person_id: int, organisation, case, kind: str, reason: str, *, office
     send_email.enqueue(notification.pk)
     if kind == Notification.Kind.UNREACHABLE:
         return notification
-    person = Person.objects.only("name", "email").get(pk=person_id)
+    if person is None or person.pk != person_id:
+        person = Person.objects.only("name", "email").get(pk=person_id)
     if case is not None and not office_copy and kind in (Notification.Kind.ROUTED, Notification.Kind.REROUTED):
-        from meldpunt.cases.access import is_handler
-
         # The protocol told the integrity office (one of its handlers): so is the office's address.
-        if is_handler(person):
+        if _is_office_handler(person, case):
             office_copy = notify_office(organisation, case, kind, reason) is not None
     if not person.email and not office_copy:
         alert_unreachable(organisation, person)
@@ -227,6 +236,20 @@ def _office_handlers(case) -> tuple[list[Person], bool]:
     return list(handlers), may_hear
 
 
+def _is_office_handler(person: Person, case) -> bool:
+    """Whether ``person`` is one of the integrity office's handlers today. Inside
+    ``office_answer_kept(case)``: whether they are among the handlers who may
+    open the case, from the kept answer. For ``notify`` that comes to the
+    same: a handler who may not open the case means the office's address may
+    not hear of it either."""
+    kept = _kept_office_answer.get()
+    if kept is not None and kept["case"] == case.pk:
+        return person.pk in {handler.pk for handler in _office_handlers(case)[0]}
+    from meldpunt.cases.access import is_handler
+
+    return is_handler(person)
+
+
 def _work_out_office_handlers(case) -> tuple[list[Person], bool]:
     from meldpunt.cases.access import people_who_may_open
 
@@ -247,7 +270,15 @@ def case_submitted(case) -> list[Notification]:
         case.organisation, case, Notification.Kind.NEW_CASE, reason, any_kind=True, may_hear=may_hear
     )
     return [
-        notify(person.pk, case.organisation, case, Notification.Kind.NEW_CASE, reason, office_copy=office is not None)
+        notify(
+            person.pk,
+            case.organisation,
+            case,
+            Notification.Kind.NEW_CASE,
+            reason,
+            office_copy=office is not None,
+            person=person,
+        )
         for person in handlers
         if person.pk not in told
     ]
