@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import package_version, write_results
+from common import drop_postgres, fresh_postgres, package_version, write_results
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SIZES = {"sqlite": 100_000, "postgresql": 1_000_000}
@@ -179,28 +179,6 @@ def run_one(database: str) -> dict:
     return result
 
 
-def _postgres_url() -> str | None:
-    base = os.environ.get("MELDPUNT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{base}/postgres", connect_timeout=3, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}"')
-            admin.execute(f'CREATE DATABASE "{PG_DATABASE}"')
-    except Exception as error:  # noqa: BLE001 - any failure: no PostgreSQL run
-        print(f"PostgreSQL not reachable ({error.__class__.__name__}): skipped the PostgreSQL run")
-        return None
-    return f"{base}/{PG_DATABASE}"
-
-
-def _drop_postgres() -> None:
-    import psycopg
-
-    base = os.environ.get("MELDPUNT_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-    with psycopg.connect(f"{base}/postgres", connect_timeout=3, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{PG_DATABASE}" WITH (FORCE)')
-
-
 def main() -> int:
     import json
 
@@ -208,7 +186,7 @@ def main() -> int:
     started = time.perf_counter()
     runs = []
     targets = [] if os.environ.get("BENCH_SKIP_SQLITE") else [("sqlite", None)]
-    pg = _postgres_url()
+    pg = fresh_postgres(PG_DATABASE)
     if pg:
         targets.append(("postgresql", pg))
     for database, url in targets:
@@ -226,7 +204,7 @@ def main() -> int:
                 continue
             runs.append(json.loads(output.read_text()))
     if pg:
-        _drop_postgres()
+        drop_postgres(PG_DATABASE)
     result = {
         "timestamp": stamp.isoformat(timespec="seconds"),
         "environment": {

@@ -110,12 +110,8 @@ class Investigation(models.TextChoices):
     EXTERN = "extern", _("Extern onderzoek")
 
 
-# What the council figures count of a case besides its organisation and
-# receipt (meldpunt.cijfers.figures); kept in the figures index. The id too:
-# the figures count it.
-FIGURES_COLUMNS = [
-    "id",
-    "kind",
+# The properties the council figures split cases by (meldpunt.cijfers.figures).
+FIGURES_DIMENSIONS = [
     "behaviour_reported",
     "behaviour_assessed",
     "relation",
@@ -123,6 +119,13 @@ FIGURES_COLUMNS = [
     "channel",
     "outcome",
     "anonymous",
+]
+# What the council figures count of a case besides its organisation and
+# receipt; kept in the figures index. The id too: the figures count it.
+FIGURES_COLUMNS = [
+    "id",
+    "kind",
+    *FIGURES_DIMENSIONS,
     "state",
     "acknowledged_at",
     "feedback_due",

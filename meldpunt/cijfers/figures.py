@@ -19,21 +19,13 @@ from django.db.models import BooleanField, Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from meldpunt.cases.models import Case, Kind, State
+from meldpunt.cases.models import FIGURES_DIMENSIONS, Case, Kind, State
 from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.notifications.models import Notification
 
 # The dimensions the tables split by: the Case field of each (the relation and
 # the accused are grouped in ``cijfers.groups``).
-DIMENSIONS = [
-    "behaviour_reported",
-    "behaviour_assessed",
-    "relation",
-    "accused_group",
-    "channel",
-    "outcome",
-    "anonymous",
-]
+DIMENSIONS = FIGURES_DIMENSIONS
 ACK_DAYS = 7
 
 
