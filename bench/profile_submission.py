@@ -11,7 +11,8 @@ the template of the redirect) ``RUNS`` times, and reports:
   it (the database server's own time is not in it);
 - the number of SQL queries per POST, grouped by the table they touch first
   (``django.db.connection.queries`` under ``CaptureQueriesContext``), and how
-  many of them run while the case-number row is locked (the serial tail);
+  many of them run while the case-number row or the audit chain's head is
+  locked (the serial parts);
 - the Python function calls of ten POSTs and the functions with the most
   cumulative and own time under cProfile (the argon2id hash, routing,
   notifications, the audit chain, the form, the session each show there).
@@ -87,9 +88,14 @@ def inner() -> None:
         post_once_client.post("/voorbeeldstad/melden/", fields)
     queries = captured.captured_queries[before_post:]
     by_table = collections.Counter(_table(q["sql"]) for q in queries)
-    # The serial tail: from locking the case-number row to the commit.
-    first = next(i for i, q in enumerate(queries) if "cases_casecounter" in q["sql"])
-    tail = next(i for i in range(first, len(queries)) if queries[i]["sql"].upper().startswith("COMMIT")) - first
+
+    # The serial parts: from locking the case-number row, and from locking the
+    # audit chain's head, to the commit that ends each lock.
+    def held_from(table: str) -> int:
+        first = next(i for i, q in enumerate(queries) if table in q["sql"])
+        return next(i for i in range(first, len(queries)) if queries[i]["sql"].upper().startswith("COMMIT")) - first
+
+    tail, audit_tail = held_from("cases_casecounter"), held_from("audit_audithead")
     query_ms = sum(float(q["time"]) for q in queries) * 1000
 
     profiler = cProfile.Profile()
@@ -113,7 +119,8 @@ def inner() -> None:
         f"CPU of this process: median {statistics.median(cpu_times) * 1000:.1f} ms"
     )
     print(f"SQL queries in one POST: {len(queries)} ({query_ms:.1f} ms as the driver reports them)")
-    print(f"  of which {tail} between locking the case number and the commit (the serial tail)")
+    print(f"  of which {tail} between locking the case number and its commit, {audit_tail} between locking")
+    print("  the audit chain's head and the commit (the serial parts: one submission of the organisation at a time)")
     for name, count in by_table.most_common():
         print(f"  {count:>4}  {name}")
     print(out.getvalue())
