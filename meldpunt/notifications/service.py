@@ -214,10 +214,11 @@ _kept_office_answer: ContextVar[dict | None] = ContextVar("kept_office_answer", 
 def office_answer_kept(case):
     """Work out once who of the integrity office may open ``case``, however
     often it is asked inside the block. Only for a block in which nothing that
-    decides it changes after the first question: ``submit_report``'s serial
-    tail, where routing writes the subjects' recipients and rule exclusions
-    before its first notification, and the notifications of routing, of
-    ``case_submitted`` and of the pattern check then each ask again."""
+    decides it changes after the first question: ``submit_report``'s routing
+    and notifications, where routing writes the case's recipients and rule
+    exclusions before its first notification (the subjects are stored before),
+    and the notifications of routing, of ``case_submitted`` and of the pattern
+    check then each ask again."""
     token = _kept_office_answer.set({"case": case.pk})
     try:
         yield
