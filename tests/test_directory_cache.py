@@ -1,6 +1,6 @@
-"""The resolver's directory is kept per process under the organisation's registry
-revision (meldpunt.registry.revision), and a change to the registry is seen by
-the very next search or submission.
+"""The resolver's directory and routing's registry snapshot are kept per process
+under the organisation's registry revision (meldpunt.registry.revision), and a
+change to the registry is seen by the very next search, submission or routing.
 
 Each test first fills the cache (a search or a resolution), then changes the
 registry through the ordinary actions, then looks again.
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from meldpunt.cases.actions import SubjectInput, submit_report
 from meldpunt.cases.models import SubjectLink
 from meldpunt.organisations.models import Organisation
+from meldpunt.protocol.snapshot import registry_view
 from meldpunt.registry import actions, revision
 from meldpunt.registry.directory import build_directory
 from meldpunt.registry.models import Appointment, Person, Position, today
@@ -81,6 +82,28 @@ def test_an_ended_appointment_counts_from_the_next_resolution(organisation, pers
         resolve(revision.directory(organisation), "de burgemeester", (then, then)).linked
         == person("Marieke van Dalen").pk
     )
+
+
+def test_routing_sees_an_ended_appointment_in_the_very_next_report(organisation, person):
+    """Tried: the snapshot kept by a first report about a wethouder, then the
+    burgemeester's appointment ended yesterday; the next report about the same
+    wethouder must not reach her (she may no longer open such cases)."""
+    first = submit_report(
+        organisation, ReportInputFactory(subjects=[SubjectInput("beschuldigde", person("Henk Bosman"))])
+    )
+    kept = registry_view(organisation)
+    assert registry_view(organisation) is kept  # unchanged registry: not read again
+    reached = {r.person.name for r in first[0].routing_decisions.get().recipients.all()}
+    assert "Marieke van Dalen" in reached
+    appointment = Appointment.objects.get(person=person("Marieke van Dalen"))
+    appointment.end_date = today() - datetime.timedelta(days=1)
+    actions.end_appointment(appointment, staff_user=None)
+    assert registry_view(organisation) is not kept
+    second = submit_report(
+        organisation, ReportInputFactory(subjects=[SubjectInput("beschuldigde", person("Henk Bosman"))])
+    )
+    reached = {r.person.name for r in second[0].routing_decisions.get().recipients.all()}
+    assert "Marieke van Dalen" not in reached and reached
 
 
 def test_a_csv_import_is_seen_by_the_next_search(organisation):

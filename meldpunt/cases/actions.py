@@ -254,7 +254,12 @@ def submit_report(
                     # notifications record) are written at the end of this block: the
                     # audit chain's head, which every writer of the organisation's
                     # chain waits for, is locked only from there to the commit.
-                    with written_at_the_end(), notification_service.office_answer_kept(case):
+                    # The notifications are kept too and written together just before them.
+                    with (
+                        written_at_the_end(),
+                        notification_service.office_answer_kept(case),
+                        notification_service.written_together(),
+                    ):
                         record(
                             "case.created",
                             actor=actor,
@@ -269,7 +274,7 @@ def submit_report(
                         route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
                         notification_service.case_submitted(case)
                         linking.store_proposals(case, links, report, directory)
-                        patterns.case_joined(case)
+                        patterns.case_joined(case, links)
                         proof.store(case)
                 return case, code
             except IntegrityError as error:

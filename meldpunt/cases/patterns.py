@@ -23,6 +23,7 @@ cases.
   viewer may open, oldest first (the person timeline).
 """
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -94,6 +95,9 @@ def _source_of(row: dict, by_pk: dict) -> tuple:
     return ("key", row["reporter_key"]) if row["reporter_key"] else ("case", row["pk"])
 
 
+THRESHOLD_PAGE = 50  # earlier cases read at a time while counting reporters
+
+
 def _reaches_threshold(case: Case, earlier) -> bool:
     """Whether ``case`` and the ``earlier`` cases come from at least the
     organisation's threshold of different reporters. Reads the earlier cases
@@ -102,12 +106,18 @@ def _reaches_threshold(case: Case, earlier) -> bool:
     needed = threshold(case.organisation)
     by_pk = {case.pk: _source_row(case)}
     found = {_source_of(by_pk[case.pk], by_pk)}
-    for row in earlier.order_by("-received_at", "-pk").values("pk", "reporter_key", "follows_from_id").iterator(50):
-        by_pk[row["pk"]] = row
-        found.add(_source_of(row, by_pk))
-        if len(found) >= needed:
-            return True
-    return False
+    rows = earlier.order_by("-received_at", "-pk").values("pk", "reporter_key", "follows_from_id")
+    # Plain LIMIT/OFFSET pages rather than a server-side cursor: the first page almost always decides.
+    for start in itertools.count(0, THRESHOLD_PAGE):
+        page = list(rows[start : start + THRESHOLD_PAGE])
+        for row in page:
+            by_pk[row["pk"]] = row
+            found.add(_source_of(row, by_pk))
+            if len(found) >= needed:
+                return True
+        if len(page) < THRESHOLD_PAGE:
+            return False
+    return False  # pragma: no cover (itertools.count never ends)
 
 
 def _source_row(case) -> dict:
@@ -142,18 +152,20 @@ def related_cases(case: Case, links=None):
     return Case.objects.filter(pk__in=linked).exclude(pk=case.pk)
 
 
-def _recipients(case: Case) -> list:
-    """Who is told: the handlers who may open the case, and its protocol recipients who may."""
-    from meldpunt.cases.access import may_open
+def _recipients(case: Case) -> list[tuple]:
+    """Who is told: the handlers who may open the case, and its protocol
+    recipients who may; each as ``(person, is_handler)``. A recipient who is
+    a handler but not among those who may open it may not open it at all."""
+    from meldpunt.cases.access import people_who_may_open
     from meldpunt.notifications.service import handlers_who_may_open
     from meldpunt.protocol.models import CaseRecipient
     from meldpunt.registry.models import Person
 
-    people = {person.pk: person for person in handlers_who_may_open(case)}
+    people = {person.pk: (person, True) for person in handlers_who_may_open(case)}
     routed = Person.objects.filter(pk__in=CaseRecipient.objects.filter(case=case).values("person_id"))
-    for person in routed.order_by("pk"):
-        if person.pk not in people and may_open(person, case):
-            people[person.pk] = person
+    routed = [person for person in routed.order_by("pk") if person.pk not in people]
+    allowed = people_who_may_open(routed, case) if routed else set()
+    people.update((person.pk, (person, False)) for person in routed if person.pk in allowed)
     return list(people.values())
 
 
@@ -166,24 +178,25 @@ def alert_text(case: Case, visible_earlier: int) -> str:
     return _("Zaak %(ref)s gaat over een persoon over wie eerder een zaak is gemeld.") % {"ref": case.reference}
 
 
-def case_joined(case: Case) -> list:
+def case_joined(case: Case, accused: list[SubjectLink] | None = None) -> list:
     """Alert the people who may open ``case`` that it joins a pattern (see the
-    module docstring). Returns the notifications written."""
+    module docstring). ``accused``: the case's accused links, when the caller
+    has them (``submit_report`` just wrote them). Returns the notifications written."""
     from meldpunt.cases.access import cases_visible_to_person
     from meldpunt.notifications.models import Notification
-    from meldpunt.notifications.service import notify
+    from meldpunt.notifications.service import already_told, notify
 
-    earlier = related_cases(case).filter(received_at__lte=case.received_at)
+    if accused is not None:
+        accused = [link for link in accused if link.role == SubjectLink.Role.BESCHULDIGDE]
+    earlier = related_cases(case, accused).filter(received_at__lte=case.received_at)
     if not _reaches_threshold(case, earlier):
         return []
-    told = set(
-        Notification.objects.filter(case=case, kind=Notification.Kind.PATTERN).values_list("person_id", flat=True)
-    )
+    told = already_told(case, Notification.Kind.PATTERN)
     written = []
-    for person in _recipients(case):
+    for person, handler in _recipients(case):
         if person.pk in told:
             continue
-        visible = cases_visible_to_person(person).filter(pk__in=earlier.values("pk")).count()
+        visible = cases_visible_to_person(person, handler=handler).filter(pk__in=earlier.values("pk")).count()
         text = alert_text(case, visible)
         written.append(notify(person.pk, case.organisation, case, Notification.Kind.PATTERN, text, person=person))
     return written

@@ -39,7 +39,7 @@ def rules_from(organisation, decision) -> deadlines.DeadlineRules:
     )
 
 
-def clock_of(case) -> deadlines.CaseClock:
+def clock_of(case, *, new_case: bool = False) -> deadlines.CaseClock:
     return deadlines.CaseClock(
         received_at=case.received_at,
         acknowledged_at=case.acknowledged_at,
@@ -47,7 +47,7 @@ def clock_of(case) -> deadlines.CaseClock:
         assessed_at=case.assessed_at,
         feedback_given_at=case.feedback_given_at,
         still_open=case.state in OPEN_STATES,
-        meeting_requests=_meeting_requests(case),
+        meeting_requests=() if new_case else _meeting_requests(case),
     )
 
 
@@ -59,13 +59,15 @@ def _meeting_requests(case) -> tuple:
     return tuple(rows.values_list("number", "requested_at", "held_at"))
 
 
-def refresh(case, rules: deadlines.DeadlineRules | None = None) -> list[DueDate]:
+def refresh(case, rules: deadlines.DeadlineRules | None = None, *, new_case: bool = False) -> list[DueDate]:
     """Rewrite the case's deadline rows from its current facts. A deadline whose
     due moment moved keeps the rounds already sent (they are history), and the
-    next action is computed from the new moment."""
+    next action is computed from the new moment. ``new_case``: the case was
+    stored in this transaction, so it has no deadline rows and no meeting
+    requests yet (nothing to read)."""
     rules = rules or rules_for(case)
-    clock = clock_of(case)
-    existing = {(row.kind, row.occurrence): row for row in DueDate.objects.filter(case=case)}
+    clock = clock_of(case, new_case=new_case)
+    existing = {} if new_case else {(row.kind, row.occurrence): row for row in DueDate.objects.filter(case=case)}
     rows, new, changed = [], [], []
     for deadline in deadlines.case_deadlines(clock, rules):
         row = existing.get((deadline.kind, deadline.occurrence)) or DueDate(

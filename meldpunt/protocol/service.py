@@ -150,9 +150,11 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
 
     if case.state in OPEN_STATES:
         kind = Notification.Kind.ROUTED if trigger == SUBMITTED else Notification.Kind.REROUTED
-        for recipient in decision.recipients:
-            if recipient.person not in current:
-                notify(recipient.person, organisation, case, kind, recipient.reason or recipient.explanation)
+        told = [recipient for recipient in decision.recipients if recipient.person not in current]
+        people = Person.objects.only("name", "email").in_bulk({recipient.person for recipient in told})
+        for recipient in told:
+            reason = recipient.reason or recipient.explanation
+            notify(recipient.person, organisation, case, kind, reason, person=people.get(recipient.person))
         if decision.admin_alert:
             for admin in sorted(registry.admins - decision.excluded):
                 notify(
@@ -179,7 +181,8 @@ def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) 
         admin_alert=decision.admin_alert,
     )
     # The protocol rule sets the case's internal deadlines and escalation interval.
-    escalation_service.refresh(case)
+    rules = escalation_service.rules_from(organisation, stored)
+    escalation_service.refresh(case, rules, new_case=trigger == SUBMITTED)
     return stored
 
 

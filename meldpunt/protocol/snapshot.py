@@ -2,20 +2,30 @@
 
 Read as plain values (no model instances): with 10,000 appointments the
 snapshot takes tens of milliseconds instead of seconds (docs/performance.md,
-"Registry size"). It is read fresh for every routing decision, never cached:
-an access decision never rests on an older registry.
+"Registry size"). It is kept per process under the organisation's registry
+revision and the day (``meldpunt.registry.revision.kept``): every routing
+reads the revision (one indexed query, inside its own transaction) and the
+snapshot is built again whenever it differs. The revision changes in the
+same transaction as every change to the registry, so an access decision
+never rests on an older registry than a fresh read would give. The kept
+snapshot is shared by every request of the process: nothing may change it.
 """
 
 from django.conf import settings
 from django.utils import translation
 
 from meldpunt.protocol.routing import Holding, PositionInfo, RegistryView
-from meldpunt.registry import portfolios
+from meldpunt.registry import portfolios, revision
 from meldpunt.registry.models import Appointment, Category, Conflict, Position, today
 
 
 def registry_view(organisation) -> RegistryView:
+    """The organisation's registry as routing reads it, today."""
     day = today()
+    return revision.kept(organisation, "routing", day, lambda: _read(organisation, day))
+
+
+def _read(organisation, day) -> RegistryView:
     positions = {
         pk: PositionInfo(pk, title, category, reports_to, deputy)
         for pk, title, category, reports_to, deputy in Position.objects.filter(organisation=organisation)

@@ -16,8 +16,8 @@ The day is part of the key because holdings depend on today's date
 registry, so a directory is never older than the revision it is kept under.
 
 The report form's person search keeps its word index the same way
-(``meldpunt.registry.search``, per language too). Routing does not use this
-cache: its snapshot (``protocol.snapshot``) is read fresh for every decision.
+(``meldpunt.registry.search``, per language too), and so does routing its
+registry snapshot (``meldpunt.protocol.snapshot.registry_view``).
 """
 
 import datetime
