@@ -32,7 +32,6 @@ messages: $(VENV)/.installed
 setup: $(VENV)/.installed frontend messages
 	$(MANAGE) create_key
 	$(MANAGE) migrate --no-input -v0
-	$(MANAGE) createcachetable
 	$(MANAGE) collectstatic --no-input --clear -v0
 
 run: setup

@@ -353,7 +353,7 @@ def bench_backend(name: str, database_url: str | None) -> dict:
         if database_url:
             env["MELDPUNT_DATABASE_URL"] = database_url
         manage = [PY, str(BASE_DIR / "manage.py")]
-        for args in (["create_key"], ["migrate", "--no-input", "-v0"], ["createcachetable"], ["load_demo"]):
+        for args in (["create_key"], ["migrate", "--no-input", "-v0"], ["load_demo"]):
             subprocess.run(manage + args, env=env, check=True, capture_output=True, cwd=BASE_DIR)  # noqa: S603
         made = subprocess.run(  # noqa: S603
             manage + ["shell", "-c", MAKE_CODES.format(n=40)], env=env, check=True, capture_output=True, text=True

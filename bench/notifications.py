@@ -201,7 +201,6 @@ def main() -> int:
         print("Setting up a temporary SQLite database with the demo municipality...", flush=True)
         crypto.create_key_file(Path(settings.KEY_FILE))
         call_command("migrate", verbosity=0, interactive=False)
-        call_command("createcachetable", verbosity=0)
         organisation = load_demo()
         wethouder = Person.objects.get(organisation=organisation, name="Henk Bosman")
 

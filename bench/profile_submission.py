@@ -147,7 +147,7 @@ def main() -> None:
                     continue
                 env["MELDPUNT_DATABASE_URL"] = PG_URL
             manage = [PY, str(BASE_DIR / "manage.py")]
-            for args in (["create_key"], ["migrate", "--no-input", "-v0"], ["createcachetable"], ["load_demo"]):
+            for args in (["create_key"], ["migrate", "--no-input", "-v0"], ["load_demo"]):
                 subprocess.run(manage + args, env=env, check=True, capture_output=True, cwd=BASE_DIR)  # noqa: S603
             subprocess.run([PY, __file__, "--inner"], env=env, check=True, cwd=BASE_DIR)  # noqa: S603
 

@@ -1,7 +1,7 @@
 """Encryption at rest: the only module that uses AES-GCM and the key file.
 
 (Other primitives live with their one use: argon2id for receipt codes in
-``cases/receipts.py``, HMAC-SHA-256 for rate-limit keys in ``throttle.py``,
+``cases/receipts.py``, HMAC-SHA-256 for rate-limit keys in ``throttle/``,
 SHA-256 for the audit chain in ``audit/models.py``.) The keyed hashes of
 outsiders' names (``name_keys``) are HMAC-SHA-256 under a key derived from
 each KEK, so a database reader without the key file cannot test a guess.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "meldpunt.cijfers",
     "meldpunt.audit",
     "meldpunt.melden",
+    "meldpunt.throttle",
     "meldpunt.behandelen",
     "meldpunt.beheer",
     "meldpunt.demo",
@@ -145,13 +146,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Every form's fields: aria-invalid and aria-describedby as the page shows them (meldpunt/formmarkup.py).
 FORM_RENDERER = "meldpunt.formmarkup.Renderer"
 
-# Shared across processes (several gunicorn workers), used for rate limits.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "meldpunt_cache",
-    }
-}
+# Nothing is cached across processes: the rate limits count in their own table (meldpunt/throttle).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

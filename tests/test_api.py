@@ -9,12 +9,12 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from meldpunt import throttle
 from meldpunt.api import tokens
 from meldpunt.api.models import ApiToken
 from meldpunt.audit.models import AuditEvent
@@ -30,9 +30,9 @@ PROBLEM = "application/problem+json"
 
 @pytest.fixture(autouse=True)
 def empty_rate_limits(db):
-    cache.clear()
+    throttle.forget()
     yield
-    cache.clear()
+    throttle.forget()
 
 
 def report(**overrides):

@@ -19,7 +19,6 @@ import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.core import signals
-from django.core.cache import cache
 from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, settings
@@ -30,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from meldpunt import throttle
 from meldpunt.api.tokens import create_token
 from meldpunt.wsgi import application
 from tests.factories import report_about
@@ -56,7 +56,7 @@ def database_kept_open():
 
 @pytest.fixture
 def callers(organisation, person):
-    cache.clear()  # rate-limit windows from earlier tests
+    throttle.forget()  # rate-limit windows from earlier tests
     case, code = report_about(organisation, person("Henk Bosman"))
     login = Client().post("/api/v1/voorbeeldstad/postvak/sessies", {"code": str(code)}, "application/json")
     headers = {"anonymous": {}, "reporter": {"Authorization": f"Bearer {login.json()['token']}"}}

@@ -16,9 +16,9 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client, override_settings
 
+from meldpunt import throttle
 from meldpunt.api import tokens
 from meldpunt.audit.models import AuditEvent
 from tests.test_api import PROBLEM, bearer, token_for
@@ -30,9 +30,9 @@ MADE_UP = "mpt_" + "A" * 43
 
 @pytest.fixture(autouse=True)
 def empty_counters(db):
-    cache.clear()
+    throttle.forget()
     yield
-    cache.clear()
+    throttle.forget()
 
 
 def guess(client, token=MADE_UP, address="203.0.113.7"):

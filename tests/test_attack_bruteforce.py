@@ -20,9 +20,9 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client, override_settings
 
+from meldpunt import throttle
 from meldpunt.demo.data import DEMO_PASSWORD
 from tests.factories import report_about
 from tests.test_staff_login import current_code
@@ -35,9 +35,9 @@ LOGIN = "/account/inloggen/"
 
 @pytest.fixture(autouse=True)
 def empty_counters():
-    cache.clear()
+    throttle.forget()
     yield
-    cache.clear()
+    throttle.forget()
 
 
 @pytest.fixture

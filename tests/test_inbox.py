@@ -1,10 +1,10 @@
 """The reporter's inbox, opened with the receipt code."""
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from meldpunt import throttle
 from meldpunt.cases.models import Case, Message
 from tests.conftest import verified_client
 from tests.factories import report_about
@@ -14,7 +14,7 @@ INBOX = "/voorbeeldstad/postvak/melding/"
 
 @pytest.fixture
 def reported(organisation, person):
-    cache.clear()
+    throttle.forget()
     return report_about(organisation, person("Henk Bosman"))
 
 

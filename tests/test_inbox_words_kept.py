@@ -7,11 +7,11 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt import throttle
 from meldpunt.cases.actions import SubjectInput, add_subject
 from meldpunt.cases.models import Message, SubjectLink
 from meldpunt.dates import long_date
@@ -27,7 +27,7 @@ LONG_REPLY = "Het begon in maart. " * 150 + "Dit is het laatste wat ik wil zegge
 @pytest.fixture
 def sent(organisation, person):
     """A report sent through the form (with a file, a registry person and a typed one); returns (case, code)."""
-    cache.clear()
+    throttle.forget()
     client = Client()
     client.post(
         URL,

@@ -349,11 +349,11 @@ def test_a_failed_login_says_only_what_is_empty_or_one_neutral_message(
     client, organisation, username, password, token, expected
 ):
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
 
+    from meldpunt import throttle
     from meldpunt.demo.data import DEMO_PASSWORD
 
-    cache.clear()
+    throttle.forget()
     if username == "geenfactor":
         get_user_model().objects.create_user("geenfactor", password=DEMO_PASSWORD)
     password = DEMO_PASSWORD if password == "right" else password
@@ -369,7 +369,7 @@ def test_a_failed_login_says_only_what_is_empty_or_one_neutral_message(
     if NEUTRAL_LOGIN not in expected:
         assert NEUTRAL_LOGIN not in page
     assert "_auth_user_id" not in client.session
-    cache.clear()
+    throttle.forget()
 
 
 # 3. Long text ------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@ e-mails)."""
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt import throttle
 from meldpunt.cases import actions
 from meldpunt.cases.models import Case, Message, State
 from tests.conftest import verified_client
@@ -22,7 +22,7 @@ NOTE = "Interne notitie: de wethouder is een oude bekende van de griffier."
 
 @pytest.fixture
 def reported(organisation, person):
-    cache.clear()
+    throttle.forget()
     return report_about(organisation, person("Henk Bosman"))
 
 

@@ -11,10 +11,10 @@
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt import throttle
 from meldpunt.cases.models import Case, CaseEvent, Message, State
 from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.notifications.models import Notification
@@ -33,7 +33,7 @@ def url(case, tail=""):
 def test_a_report_about_a_wethouder_who_already_resigned_is_handled_and_cannot_be_closed_because_he_left(
     organisation, person
 ):
-    cache.clear()
+    throttle.forget()
     wolters = person("Gerard Wolters")
     case, code = report_about(organisation, wolters, description="Hij stuurde mij berichten na mijn hulpvraag.")
     # Acknowledged at once, in the reporter's inbox.
@@ -82,7 +82,7 @@ def test_a_report_about_a_wethouder_who_already_resigned_is_handled_and_cannot_b
 
 @pytest.mark.django_db
 def test_deactivating_a_handler_sends_their_open_cases_back_to_the_team_with_an_alert(organisation, person):
-    cache.clear()
+    throttle.forget()
     schouten, vos = person("Daan Schouten"), person("Ingrid Vos")
     cases = [report_about(organisation, person("Henk Bosman"))[0] for _ in range(2)]
     daan = verified_client("behandelaar2")
@@ -110,7 +110,7 @@ def test_deactivating_a_handler_sends_their_open_cases_back_to_the_team_with_an_
 
 @pytest.mark.django_db
 def test_my_cases_lists_mine_and_the_teams_by_next_deadline_overdue_first(organisation, person):
-    cache.clear()
+    throttle.forget()
     vos = person("Ingrid Vos")
     handler = verified_client("behandelaar1")
     later, sooner, other = (report_about(organisation, person("Henk Bosman"))[0] for _ in range(3))

@@ -10,11 +10,11 @@ reporter's consent, stays "voorgesteld" until then, and is counted apart.
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt import throttle
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases.models import CaseEvent, Message
 from meldpunt.maatregelen.models import Measure
@@ -62,7 +62,7 @@ def counts(client) -> tuple[str, str]:
 
 @pytest.fixture
 def reported(organisation, person):
-    cache.clear()
+    throttle.forget()
     return report_about(organisation, person("Johan Kuipers"), description="Hij bleef mij berichten sturen.")
 
 
@@ -239,7 +239,7 @@ def test_the_reporter_can_refuse_and_answers_only_once(reported, handler):
 
 @pytest.mark.django_db
 def test_consent_of_a_named_reporter_from_a_recorded_conversation(organisation, person, handler):
-    cache.clear()
+    throttle.forget()
     case, _code = report_about(organisation, person("Johan Kuipers"), anonymous=False, name="Noor Visscher")
     handler.post(case_url(case, "maatregelen/"), keep_away(kind="andere_taken", justification=JUSTIFICATION))
     measure = Measure.objects.get()

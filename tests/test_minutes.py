@@ -9,10 +9,10 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt import throttle
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases import deadlines
 from meldpunt.cases.actions import FileInput
@@ -64,7 +64,7 @@ def phone_report(person, token, **minutes) -> dict:
 
 @pytest.fixture
 def handler(organisation):
-    cache.clear()
+    throttle.forget()
     no_patterns(organisation)
     return verified_client("behandelaar1")
 

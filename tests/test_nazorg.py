@@ -8,10 +8,10 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from meldpunt import throttle
 from meldpunt.audit.models import AuditEvent
 from meldpunt.cases import actions
 from meldpunt.cases.models import Case, CaseEvent, Outcome, State
@@ -44,7 +44,7 @@ def handler():
 
 @pytest.fixture
 def reported(organisation, person):
-    cache.clear()
+    throttle.forget()
     return report_about(organisation, person("Henk Bosman"))
 
 
@@ -75,7 +75,7 @@ def counts(case):
 
 @pytest.mark.django_db
 def test_the_receipt_page_and_the_inbox_offer_the_organisations_support(organisation):
-    cache.clear()
+    throttle.forget()
     client = Client()
     client.post(URL, valid())
     receipt = client.get("/voorbeeldstad/melden/ontvangen/").content.decode()
@@ -311,7 +311,7 @@ def test_disadvantage_can_be_reported_from_the_inbox_at_any_time(reported):
 
 @pytest.mark.django_db
 def test_a_named_reporter_with_an_address_is_emailed_once_without_content(organisation, person):
-    cache.clear()
+    throttle.forget()
     case, code = report_about(
         organisation, person("Henk Bosman"), anonymous=False, name="Sanne Visser", email="sanne@example.org"
     )
@@ -373,7 +373,7 @@ def test_the_check_follows_the_organisations_setting(reported, organisation):
 def test_the_demo_has_a_closed_case_whose_inbox_asks_the_question(organisation):
     from meldpunt.demo.aftercare import DEMO_CODE, load_aftercare
 
-    cache.clear()
+    throttle.forget()
     line = load_aftercare(organisation)
     assert str(DEMO_CODE) in line
     assert load_aftercare(organisation) == line  # loading again adds nothing

@@ -7,9 +7,9 @@ answer, never a server error, and nothing is stored against the rules.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from meldpunt import throttle
 from meldpunt.cases.actions import withdraw
 from meldpunt.cases.models import Message, State
 from tests.conftest import verified_client
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reported(organisation, person):
-    cache.clear()
+    throttle.forget()
     return report_about(organisation, person("Henk Bosman"))
 
 

@@ -5,10 +5,10 @@ import datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from meldpunt import throttle
 from meldpunt.cases.models import Case
 
 URL = "/voorbeeldstad/melden/"
@@ -19,9 +19,9 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 @pytest.fixture(autouse=True)
 def empty_rate_limits(db):
-    cache.clear()
+    throttle.forget()
     yield
-    cache.clear()
+    throttle.forget()
 
 
 def report(description="Hij maakte opmerkingen over mijn uiterlijk tijdens het spreekuur.", **extra):

@@ -10,7 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+
+from meldpunt import throttle
 
 # Playwright's sync API runs an event loop in this thread; Django would
 # otherwise refuse database access from the test body.
@@ -68,10 +69,9 @@ def demo(transactional_db, live_server, settings):
     Its seven staff passwords are hashed with a fast hasher: Argon2 would
     spend most of each test's setup on them."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # The rate limits count in the database cache, whose table a transactional
-    # test does not empty: without this, the browser tests of one worker share
-    # one client's budget of reports and the later ones are refused.
-    cache.clear()
+    # No earlier attempts counted: the browser tests of one worker all come
+    # from one address and would otherwise share one client's budget of reports.
+    throttle.forget()
     return load_demo()
 
 
