@@ -312,20 +312,32 @@ def _person_of(staff_user):
 
 
 def _record_arrival(case: Case, now, *, actor: str, staff_user) -> None:
-    """The first entries of the timeline: received, and acknowledged when that happened at once."""
-    _event(
-        case, CaseEvent.Kind.STEP, now, actor=actor, staff_user=staff_user, step="ontvangen", to_state=State.ONTVANGEN
-    )
-    if case.state == State.ONTVANGSTBEVESTIGD:
-        _event(
-            case,
-            CaseEvent.Kind.STEP,
-            now,
-            actor="system",
-            step="bevestigen",
-            from_state=State.ONTVANGEN,
-            to_state=State.ONTVANGSTBEVESTIGD,
+    """The first entries of the timeline: received, and acknowledged when that
+    happened at once (one insert, in this order)."""
+    events = [
+        CaseEvent(
+            case=case,
+            kind=CaseEvent.Kind.STEP,
+            at=now,
+            actor=actor,
+            staff_user=staff_user,
+            step="ontvangen",
+            to_state=State.ONTVANGEN,
         )
+    ]
+    if case.state == State.ONTVANGSTBEVESTIGD:
+        events.append(
+            CaseEvent(
+                case=case,
+                kind=CaseEvent.Kind.STEP,
+                at=now,
+                actor="system",
+                step="bevestigen",
+                from_state=State.ONTVANGEN,
+                to_state=State.ONTVANGSTBEVESTIGD,
+            )
+        )
+    CaseEvent.objects.bulk_create(events)
 
 
 # With a million look-up parts per organisation, ten taken in a row is

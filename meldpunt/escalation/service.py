@@ -6,6 +6,8 @@ feedback is recorded, the case closes or is reopened, it is routed again).
 The sweep that reminds and escalates reads only these rows.
 """
 
+from django.db.models import prefetch_related_objects
+
 from meldpunt.cases import deadlines
 from meldpunt.cases.workflow import OPEN_STATES
 from meldpunt.escalation.models import DueDate
@@ -14,16 +16,17 @@ from meldpunt.escalation.models import DueDate
 def rules_for(case) -> deadlines.DeadlineRules:
     """The organisation's deadline settings with the strictest internal deadlines
     of the protocol rules that routed the case (its latest routing decision)."""
-    return rules_from(case.organisation, case.routing_decisions.order_by("-decided_at", "-pk").first())
+    latest = case.routing_decisions.select_related("version").order_by("-decided_at", "-pk").first()
+    return rules_from(case.organisation, latest)
 
 
 def rules_from(organisation, decision) -> deadlines.DeadlineRules:
     """``rules_for`` a case whose latest routing decision is ``decision`` (or None)."""
-    from meldpunt.protocol.models import ProtocolRule
-
     rules = []
     if decision is not None:
-        rules = list(ProtocolRule.objects.filter(version_id=decision.version_id, category__in=decision.categories))
+        # Read once per version instance: routing's ``as_protocol`` has read them already.
+        prefetch_related_objects([decision.version], "rules")
+        rules = [rule for rule in decision.version.rules.all() if rule.category in decision.categories]
     defaults = deadlines.DeadlineRules()
     return deadlines.DeadlineRules(
         acknowledgement_days=organisation.acknowledgement_days,

@@ -94,11 +94,11 @@ def _snapshot(organisation) -> list[dict]:
 
 def offer_at_intake(case: Case) -> SupportOffer:
     """The first offer, stored with the report (in the caller's transaction)."""
-    ensure_defaults(case.organisation)
-    offer = SupportOffer.objects.create(
-        case=case, at=timezone.now(), moment=SupportOffer.Moment.INTAKE, options=_snapshot(case.organisation)
-    )
-    return offer
+    options = _snapshot(case.organisation)
+    if not options:  # an organisation without options gets the default list first
+        ensure_defaults(case.organisation)
+        options = _snapshot(case.organisation)
+    return SupportOffer.objects.create(case=case, at=timezone.now(), moment=SupportOffer.Moment.INTAKE, options=options)
 
 
 def record_offer(case: Case, *, event: CaseEvent | None = None, staff_user=None, via=SupportOffer.Via.HANDLER):

@@ -1,6 +1,7 @@
 """Reading, creating and describing protocol versions."""
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
 from meldpunt.protocol.defaults import DEFAULT_RULES
@@ -80,6 +81,9 @@ def save_version(organisation, rules: list[dict], *, user=None, note: str = "") 
 
 
 def as_protocol(version: ProtocolVersion) -> Protocol:
+    # The rules are kept on the instance (a version's rules never change), so
+    # the deadlines of the same routing read no more (``escalation.service.rules_from``).
+    prefetch_related_objects([version], "rules")
     return Protocol(
         number=version.number,
         rules={
