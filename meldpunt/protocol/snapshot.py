@@ -22,10 +22,11 @@ from meldpunt.registry.models import Appointment, Category, Conflict, Position, 
 def registry_view(organisation) -> RegistryView:
     """The organisation's registry as routing reads it, today."""
     day = today()
-    return revision.kept(organisation, "routing", day, lambda: _read(organisation, day))
+    return revision.kept(organisation, "routing", day, lambda: build_registry_view(organisation, day))
 
 
-def _read(organisation, day) -> RegistryView:
+def build_registry_view(organisation, day) -> RegistryView:
+    """The snapshot read from the database, kept nowhere (``registry_view`` keeps it)."""
     positions = {
         pk: PositionInfo(pk, title, category, reports_to, deputy)
         for pk, title, category, reports_to, deputy in Position.objects.filter(organisation=organisation)
