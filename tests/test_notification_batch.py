@@ -1,4 +1,4 @@
-"""A new case's notifications are written together (``notifications.service.written_together``):
+"""A new case's notifications are written together (``notifications.together.written_together``):
 one insert for the rows and one for their e-mail tasks, with the same rows as one at a time.
 
 What a user would notice if this broke: a notification missing or doubled, an
@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 
-from meldpunt.notifications import service
+from meldpunt.notifications import service, together
 from meldpunt.notifications.models import Notification
 from tests.factories import report_about
 
@@ -62,7 +62,7 @@ def test_a_block_that_fails_writes_no_notification(organisation, person):
     """Tried: notifications made inside the block, then an error before it ends."""
     case, _code = report_about(organisation, person("Henk Bosman"))
     before = (Notification.objects.count(), DBTaskResult.objects.count())
-    with pytest.raises(RuntimeError), transaction.atomic(), service.written_together():
+    with pytest.raises(RuntimeError), transaction.atomic(), together.written_together():
         service.notify(person("Ingrid Vos").pk, organisation, case, Notification.Kind.ASSIGNED, "Toegewezen.")
         raise RuntimeError("the submission failed")
     assert (Notification.objects.count(), DBTaskResult.objects.count()) == before
@@ -72,10 +72,10 @@ def test_inside_the_block_who_was_told_counts_the_kept_notifications(organisatio
     """Tried: a person told inside the block, then the question whether they were told."""
     case, _code = report_about(organisation, person("Henk Bosman"))
     lotte = person("Lotte Jansen")
-    with service.written_together():
-        assert lotte.pk not in service.already_told(case)
+    with together.written_together():
+        assert lotte.pk not in together.already_told(case)
         service.notify(lotte.pk, organisation, case, Notification.Kind.ASSIGNED, "Toegewezen.", person=lotte)
-        assert lotte.pk in service.already_told(case)
-        assert lotte.pk not in service.already_told(case, Notification.Kind.PATTERN)
+        assert lotte.pk in together.already_told(case)
+        assert lotte.pk not in together.already_told(case, Notification.Kind.PATTERN)
         assert not Notification.objects.filter(case=case, person=lotte).exists()  # not written yet
     assert Notification.objects.filter(case=case, person=lotte).count() == 1

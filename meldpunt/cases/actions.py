@@ -46,6 +46,7 @@ from meldpunt.crypto import CaseKey
 from meldpunt.dates import long_date, long_datetime
 from meldpunt.nazorg import support
 from meldpunt.notifications import service as notification_service
+from meldpunt.notifications import together as notifications_together
 from meldpunt.notifications.models import CaseAttention
 from meldpunt.protocol.service import RECLASSIFIED, REOPENED, route_case
 from meldpunt.protocol.snapshot import registry_view
@@ -258,7 +259,7 @@ def submit_report(
                     with (
                         written_at_the_end(),
                         notification_service.office_answer_kept(case),
-                        notification_service.written_together(),
+                        notifications_together.written_together(),
                     ):
                         record(
                             "case.created",

@@ -184,7 +184,8 @@ def case_joined(case: Case, accused: list[SubjectLink] | None = None) -> list:
     has them (``submit_report`` just wrote them). Returns the notifications written."""
     from meldpunt.cases.access import cases_visible_to_person
     from meldpunt.notifications.models import Notification
-    from meldpunt.notifications.service import already_told, notify
+    from meldpunt.notifications.service import notify
+    from meldpunt.notifications.together import already_told
 
     if accused is not None:
         accused = [link for link in accused if link.role == SubjectLink.Role.BESCHULDIGDE]

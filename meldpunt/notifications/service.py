@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from meldpunt.notifications.models import Notification
+from meldpunt.notifications.together import already_told, kept_notifications, queue_emails, store
 from meldpunt.organisations.models import Organisation
 from meldpunt.registry.models import Person
 
@@ -52,7 +53,7 @@ def notify(
     integrity office's address (``office_copy``), nobody is e-mailed: the
     functional admins get an alert (``alert_unreachable``). ``person``: the
     Person row, when the caller has it (with its name and e-mail address)."""
-    notification = _store(
+    notification = store(
         Notification(
             organisation=organisation,
             person_id=person_id,
@@ -97,7 +98,7 @@ def notify_each(wanted: list[tuple[Person, object, object, str, str]]) -> list[N
         )
         for person, organisation, case, kind, reason in wanted
     )
-    _queue_emails(notifications)
+    queue_emails(notifications)
     for person, organisation, _case, _kind, _reason in wanted:
         if not person.email:
             alert_unreachable(organisation, person)
@@ -119,11 +120,7 @@ def notify_office(
         return None
     if not (office_may_hear(case) if may_hear is None else may_hear):
         return None
-    kept = [
-        n
-        for n in _kept_notifications.get() or ()
-        if n.to_office and n.case_id == case.pk and (any_kind or n.kind == kind)
-    ]
+    kept = [n for n in kept_notifications() if n.to_office and n.case_id == case.pk and (any_kind or n.kind == kind)]
     if kept:
         return kept[0]
     pending = Notification.objects.filter(case=case, to_office=True, emailed_at__isnull=True)
@@ -132,7 +129,7 @@ def notify_office(
     covering = pending.first()
     if covering is not None:
         return covering
-    return _store(
+    return store(
         Notification(
             organisation=organisation,
             to_office=True,
@@ -142,88 +139,6 @@ def notify_office(
             created_at=timezone.now(),
         )
     )
-
-
-# Inside ``written_together()`` the notifications of the block are kept here
-# and written at its end.
-_kept_notifications: ContextVar[list | None] = ContextVar("kept_notifications", default=None)
-
-
-@contextlib.contextmanager
-def written_together():
-    """Keep every notification made inside the block, with its e-mail task, and
-    write them all at its end: one insert for the rows and one for the tasks,
-    in the caller's transaction (``submit_report``: a new case's five or so
-    notifications are two statements, not ten). Whatever the block asks about
-    earlier notifications (``already_told``, the office's pending e-mail, an
-    admin's unread alert) sees the kept ones too. When the block raises,
-    nothing is written."""
-    kept: list[Notification] = []
-    token = _kept_notifications.set(kept)
-    try:
-        yield
-    finally:
-        _kept_notifications.reset(token)
-    if kept:
-        Notification.objects.bulk_create(kept)
-        _queue_emails(kept)
-
-
-def _store(notification: Notification) -> Notification:
-    """Write ``notification`` and queue its e-mail, or keep both for the end of ``written_together``."""
-    kept = _kept_notifications.get()
-    if kept is not None:
-        kept.append(notification)
-        return notification
-    notification.save()
-    send_email.enqueue(notification.pk)
-    return notification
-
-
-def _queue_emails(notifications: list[Notification]) -> None:
-    """``send_email.enqueue(pk)`` for each notification. With django-tasks'
-    database backend (the one Meldpunt runs) the task rows are written in one
-    insert, built as that backend builds them one at a time
-    (``tests/test_notification_batch.py`` compares the two rows)."""
-    from django_tasks_db.backend import DatabaseBackend
-    from django_tasks_db.compat import normalize_json, task_enqueued
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
-    backend = send_email.get_backend()
-    if not isinstance(backend, DatabaseBackend) or len(notifications) < 2:
-        for notification in notifications:
-            send_email.enqueue(notification.pk)
-        return
-    backend.validate_task(send_email)
-    rows = DBTaskResult.objects.bulk_create(
-        DBTaskResult(
-            id=backend._get_id(),
-            args_kwargs=normalize_json({"args": [notification.pk], "kwargs": {}}),
-            priority=send_email.priority,
-            task_path=send_email.module_path,
-            queue_name=send_email.queue_name,
-            # What the backend's pre_save handler sets (bulk_create sends no signals).
-            run_after=send_email.run_after or get_date_max(),
-            backend_name=backend.alias,
-        )
-        for notification in notifications
-    )
-    for row in rows:
-        task_enqueued.send(type(backend), task_result=row.task_result)
-
-
-def already_told(case, kind: str | None = None) -> set[int]:
-    """The people who have a notification about ``case`` (of ``kind``), written or
-    kept by ``written_together``."""
-    written = Notification.objects.filter(case=case, person__isnull=False)
-    if kind is not None:
-        written = written.filter(kind=kind)
-    kept = {
-        n.person_id
-        for n in _kept_notifications.get() or ()
-        if n.person_id is not None and n.case_id == case.pk and (kind is None or n.kind == kind)
-    }
-    return kept | set(written.values_list("person_id", flat=True))
 
 
 def functional_admins(organisation) -> list[Person]:
@@ -243,7 +158,7 @@ def alert_unreachable(organisation, person: Person) -> None:
     ) % {"name": person.name}
     kept = {
         n.person_id
-        for n in _kept_notifications.get() or ()
+        for n in kept_notifications()
         if n.kind == Notification.Kind.UNREACHABLE and n.reason == reason[:500]
     }
     for admin in functional_admins(organisation):
