@@ -17,6 +17,7 @@ from meldpunt import throttle
 # otherwise refuse database access from the test body.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from meldpunt.demo.loader import load_demo  # noqa: E402
@@ -101,7 +102,18 @@ class Screenshots:
 
     def __call__(self, page, name: str) -> None:
         self.count += 1
-        page.screenshot(path=str(self.directory / f"{self.count:02d}-{name}.png"), full_page=True)
+        path = str(self.directory / f"{self.count:02d}-{name}.png")
+        try:
+            page.screenshot(path=path, full_page=True)
+        except PlaywrightError as error:
+            # Chromium now and then refuses to capture a page of a context that
+            # is not in front ("Unable to capture screenshot"). The screenshot is
+            # a record, not an assertion: bring the page to the front and once more.
+            if "Unable to capture screenshot" not in str(error):
+                raise
+            page.bring_to_front()
+            page.wait_for_load_state()
+            page.screenshot(path=path, full_page=True)
 
 
 @pytest.fixture
