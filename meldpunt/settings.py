@@ -275,6 +275,7 @@ OTP_TOTP_ISSUER = "Meldpunt"
 
 # Sessions: reporters get a short session after entering their receipt
 # code; staff sessions end after a working day.
+SESSION_ENGINE = "meldpunt.sessions"
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

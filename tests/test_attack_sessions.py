@@ -20,13 +20,13 @@ import json
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meldpunt.accounts import actions as account_actions
 from meldpunt.demo.data import DEMO_PASSWORD
+from meldpunt.sessions import SessionStore
 from tests import test_access_matrix, test_passkeys
 from tests.conftest import verified_client
 from tests.soft_authenticator import SoftAuthenticator

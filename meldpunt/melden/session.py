@@ -16,8 +16,9 @@ REPORTER_IDLE_SECONDS = 30 * 60
 
 
 def open_inbox(request, case: Case) -> None:
-    request.session.cycle_key()
+    """A new session key (no fixation) whose first write holds the open inbox."""
     start_inbox(request.session, case)
+    request.session.cycle_key()
 
 
 def start_inbox(store, case: Case) -> None:

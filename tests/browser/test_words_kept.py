@@ -8,13 +8,13 @@ double click on "Melding versturen".
 """
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from meldpunt.cases.models import Case, Message
 from meldpunt.melden.session import LAST_SEEN_KEY, SESSION_KEY
 from meldpunt.notifications.models import Notification
+from meldpunt.sessions import SessionStore
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.journeys import DESCRIPTION, ORG, digits
 
