@@ -37,7 +37,11 @@ Each client has its own cookies and CSRF token (fetched before timing). The
 rate limits are raised for the run through the environment, so the figures
 show the server's cost, not the limit. The clients run on the same 2-core
 machine as the server and take CPU from it, so the figures are a lower
-bound. Peak memory per gunicorn worker is its VmHWM.
+bound. Peak memory per gunicorn worker is its VmHWM. For every measured
+level the bench also prints where the two cores went: CPU milliseconds per
+request of the gunicorn workers, of the database server (every postgres
+process on the machine, ended backends included; on SQLite the database's
+work is in the workers) and of this process's client threads.
 
 Writes JSON to ``bench/results/load-<timestamp>.json`` and
 ``bench/results/load-latest.json``.
@@ -132,7 +136,48 @@ def _one(opener, url, data=None, expect=200) -> float:
     return elapsed
 
 
-def _level(base: str, clients: int, codes: list[str], what: str) -> dict:
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int, with_children: bool = False) -> float:
+    """CPU time (user + system) of one process, and of its children it has
+    waited for when ``with_children``; 0 for a process that has gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])  # utime, stime
+    if with_children:
+        ticks += int(fields[13]) + int(fields[14])  # cutime, cstime
+    return ticks / _TICK
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        name = re.search(r"^Name:\s+(\S+)", status, re.M).group(1)
+        parent = int(re.search(r"^PPid:\s+(\d+)", status, re.M).group(1))
+        found.append((int(entry.name), parent, name))
+    return found
+
+
+def _cpu_now(server_pid: int) -> dict:
+    """CPU seconds used so far by the gunicorn workers, the database server
+    (every postgres process, and the backends that have ended, through the
+    postmaster's waited-for children) and this bench process (the clients)."""
+    processes = _processes()
+    workers = sum(_cpu_seconds(pid) for pid, parent, _n in processes if parent == server_pid)
+    postgres = {pid for pid, _p, name in processes if name == "postgres"}
+    postmasters = {pid for pid, parent, name in processes if name == "postgres" and parent not in postgres}
+    database = sum(_cpu_seconds(pid, with_children=pid in postmasters) for pid in postgres)
+    return {"server": workers, "database": database, "clients": time.process_time()}
+
+
+def _level(base: str, clients: int, codes: list[str], what: str, server_pid: int | None = None) -> dict:
     per_client = REQUESTS_PER_CLIENT[clients]
     sessions = [_client(base) for _ in range(clients)]
     # The report forms each client will send, fetched before the clock starts.
@@ -161,11 +206,18 @@ def _level(base: str, clients: int, codes: list[str], what: str) -> dict:
                 failures += 1
         return times, failures
 
+    cpu_before = _cpu_now(server_pid) if server_pid else None
     start = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
         results = list(pool.map(run, range(clients)))
     wall = time.perf_counter() - start
-    return _figures(clients, results, wall)
+    figures = _figures(clients, results, wall)
+    if cpu_before:
+        cpu_after = _cpu_now(server_pid)
+        figures["cpu_ms_per_request"] = {
+            part: (cpu_after[part] - cpu_before[part]) * 1000 / max(figures["requests"], 1) for part in cpu_before
+        }
+    return figures
 
 
 def _figures(clients: int, results: list[tuple[list[float], int]], wall: float) -> dict:
@@ -383,7 +435,7 @@ def bench_backend(name: str, database_url: str | None) -> dict:
             result = {"database": name, "workers": WORKERS, "threads": THREADS, "levels": []}
             for clients in LEVELS:
                 result["levels"].append(
-                    {"clients": clients, **{what: _level(base, clients, codes, what) for what in MEASURED}}
+                    {"clients": clients, **{what: _level(base, clients, codes, what, server.pid) for what in MEASURED}}
                 )
             result["nothing_lost"] = nothing_lost(base, manage, env, LOST_CHECK_REPORTS[name])
             result["peak_worker_mib"] = _worker_peaks(server.pid)
@@ -403,14 +455,19 @@ def _print_run(run: dict) -> None:
         f"peak MiB per worker {run['peak_worker_mib']}, 'database is locked' in the server log: "
         f"{run['database_is_locked_errors']}"
     )
-    print(f"  {'':<12} {'clients':>7} {'per s':>7} {'p50':>7} {'p95':>7} {'fail':>4} {'bare/this':>10}")
+    print(
+        f"  {'':<12} {'clients':>7} {'per s':>7} {'p50':>7} {'p95':>7} {'fail':>4} {'bare/this':>10}"
+        "   CPU ms a request: server, database, clients"
+    )
     for level in run["levels"]:
         bare = level["bare"]["per_s"]
         for label in MEASURED:
             m = level[label]
+            cpu = m["cpu_ms_per_request"]
             print(
                 f"  {label:<12} {level['clients']:>7} {m['per_s']:>7.1f} {m['p50_ms']:>5.0f}ms "
                 f"{m['p95_ms']:>5.0f}ms {m['failures']:>4} {bare / max(m['per_s'], 1e-9):>9.1f}x"
+                f"   {cpu['server']:>5.1f} {cpu['database']:>5.1f} {cpu['clients']:>5.1f}"
             )
     lost = run["nothing_lost"]
     sub = lost["submission"]

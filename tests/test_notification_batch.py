@@ -35,18 +35,36 @@ def columns(row) -> dict:
 
 
 def test_a_submission_writes_its_notifications_and_tasks_in_one_insert_each(organisation, person):
-    """Tried: a report about a wethouder (burgemeester, gemeentesecretaris, both handlers and the office told)."""
+    """Tried: a report about a wethouder (burgemeester, gemeentesecretaris, both handlers and the office told),
+    as the first report about him and as the second (the pattern check then tells them too)."""
     with CaptureQueriesContext(connection) as captured:
         case, _code = report_about(organisation, person("Henk Bosman"))
     inserts = [q["sql"] for q in captured.captured_queries if q["sql"].upper().startswith("INSERT")]
     assert sum('"notifications_notification"' in sql for sql in inserts) == 1
     assert sum('"django_tasks_database_dbtaskresult"' in sql for sql in inserts) == 1
+    # Who was told already, and whether the office has an e-mail pending, are
+    # answered from the kept notifications alone: a new case has none stored.
+    selects = [q["sql"] for q in captured.captured_queries if q["sql"].upper().startswith("SELECT")]
+    assert not [sql for sql in selects if 'FROM "notifications_notification"' in sql]
     told = Notification.objects.filter(case=case)
     names = sorted(n.person.name if n.person else "office" for n in told)
     assert names == ["Daan Schouten", "Ingrid Vos", "Marieke van Dalen", "Willem Jacobs", "office"]
     # Every one of them has exactly one e-mail task, that names it.
     for notification in told:
         assert task_of(notification).status == "READY"
+
+    with CaptureQueriesContext(connection) as captured:
+        second, _code = report_about(organisation, person("Henk Bosman"))
+    selects = [q["sql"] for q in captured.captured_queries if q["sql"].upper().startswith("SELECT")]
+    assert not [sql for sql in selects if 'FROM "notifications_notification"' in sql]
+    alerted = Notification.objects.filter(case=second, kind=Notification.Kind.PATTERN)
+    assert sorted(n.person.name for n in alerted) == [
+        "Daan Schouten",
+        "Ingrid Vos",
+        "Marieke van Dalen",
+        "Willem Jacobs",
+    ]
+    assert Notification.objects.filter(case=second, to_office=True).count() == 1
 
 
 def test_a_task_written_together_is_the_row_enqueue_writes(organisation, person):

@@ -84,7 +84,8 @@ def record_many(entries, *, actor: str, organisation=None) -> list[AuditEvent]:
         return []
     chain = chain_for(organisation)
     keys = audit_keys()  # before the lock: a missing key file stops here, with its message
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction: a failure here fails the caller's whole transaction.
+    with transaction.atomic(savepoint=False):
         head, _created = AuditHead.objects.select_for_update().get_or_create(
             chain=chain, defaults={"last_hash": GENESIS}
         )

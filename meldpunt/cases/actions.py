@@ -259,7 +259,7 @@ def submit_report(
                     with (
                         written_at_the_end(),
                         notification_service.office_answer_kept(case),
-                        notifications_together.written_together(),
+                        notifications_together.written_together(new_case=case),
                     ):
                         record(
                             "case.created",
@@ -272,7 +272,9 @@ def submit_report(
                             attachments=len(attachments),
                         )
                         _record_arrival(case, now, actor=actor, staff_user=registered_by)
-                        route_case(case, trigger="submitted", actor=actor, registry=registry, version=version)
+                        route_case(
+                            case, trigger="submitted", actor=actor, registry=registry, version=version, subjects=links
+                        )
                         notification_service.case_submitted(case)
                         linking.store_proposals(case, links, report, directory)
                         patterns.case_joined(case, links)

@@ -76,8 +76,10 @@ def claim(token: str, *, purpose: str = _DIGEST, request_digest: str = ""):
             sealed_receipt=crypto.seal_for_token_holder(token, f"{_SEAL}|{case.public_id}", str(code)),
             receipt_until=timezone.now() + datetime.timedelta(seconds=RECEIPT_VIEW_SECONDS),
         )
+        # No savepoint: a token claimed already ends the whole submission
+        # (AlreadySent leaves submit_report's transaction, which rolls back).
         try:
-            with transaction.atomic():
+            with transaction.atomic(savepoint=False):
                 row.save()
         except IntegrityError:
             raise AlreadySent from None

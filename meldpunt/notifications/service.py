@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from meldpunt.notifications.models import Notification
-from meldpunt.notifications.together import already_told, kept_notifications, queue_emails, store
+from meldpunt.notifications.together import already_told, is_new_case, kept_notifications, queue_emails, store
 from meldpunt.organisations.models import Organisation
 from meldpunt.registry.models import Person
 
@@ -123,21 +123,20 @@ def notify_office(
     kept = [n for n in kept_notifications() if n.to_office and n.case_id == case.pk and (any_kind or n.kind == kind)]
     if kept:
         return kept[0]
+    if is_new_case(case):
+        return store(_office_notification(organisation, case, kind, reason))
     pending = Notification.objects.filter(case=case, to_office=True, emailed_at__isnull=True)
     if not any_kind:
         pending = pending.filter(kind=kind)
     covering = pending.first()
     if covering is not None:
         return covering
-    return store(
-        Notification(
-            organisation=organisation,
-            to_office=True,
-            case=case,
-            kind=kind,
-            reason=reason[:500],
-            created_at=timezone.now(),
-        )
+    return store(_office_notification(organisation, case, kind, reason))
+
+
+def _office_notification(organisation, case, kind: str, reason: str) -> Notification:
+    return Notification(
+        organisation=organisation, to_office=True, case=case, kind=kind, reason=reason[:500], created_at=timezone.now()
     )
 
 

@@ -8,8 +8,9 @@ from contextvars import ContextVar
 from meldpunt.notifications.models import Notification
 
 # Inside ``written_together()`` the notifications of the block are kept here
-# and written at its end.
+# and written at its end; and the primary key of the case the block creates.
 _kept: ContextVar[list | None] = ContextVar("kept_notifications", default=None)
+_new_case: ContextVar[int | None] = ContextVar("new_case", default=None)
 
 
 def kept_notifications() -> list[Notification] | tuple:
@@ -17,21 +18,29 @@ def kept_notifications() -> list[Notification] | tuple:
     return _kept.get() or ()
 
 
+def is_new_case(case) -> bool:
+    """Whether ``case`` is the one the ``written_together(new_case=...)`` block
+    around the caller creates: no notification about it is in the database yet."""
+    return case is not None and case.pk is not None and _new_case.get() == case.pk
+
+
 @contextlib.contextmanager
-def written_together():
+def written_together(new_case=None):
     """Keep every notification made inside the block, with its e-mail task, and
     write them all at its end: one insert for the rows and one for the tasks,
     in the caller's transaction (``submit_report``: a new case's five or so
     notifications are two statements, not ten). Whatever the block asks about
     earlier notifications (``already_told``, the office's pending e-mail, an
-    admin's unread alert) sees the kept ones too. When the block raises,
+    admin's unread alert) sees the kept ones too; about ``new_case``, the
+    case the block creates, it reads only those. When the block raises,
     nothing is written."""
     kept: list[Notification] = []
-    token = _kept.set(kept)
+    token, case_token = _kept.set(kept), _new_case.set(new_case.pk if new_case is not None else None)
     try:
         yield
     finally:
         _kept.reset(token)
+        _new_case.reset(case_token)
     if kept:
         Notification.objects.bulk_create(kept)
         queue_emails(kept)
@@ -87,12 +96,14 @@ def queue_emails(notifications: list[Notification]) -> None:
 def already_told(case, kind: str | None = None) -> set[int]:
     """The people who have a notification about ``case`` (of ``kind``), written or
     kept by ``written_together``."""
-    written = Notification.objects.filter(case=case, person__isnull=False)
-    if kind is not None:
-        written = written.filter(kind=kind)
     kept = {
         n.person_id
         for n in kept_notifications()
         if n.person_id is not None and n.case_id == case.pk and (kind is None or n.kind == kind)
     }
+    if is_new_case(case):
+        return kept
+    written = Notification.objects.filter(case=case, person__isnull=False)
+    if kind is not None:
+        written = written.filter(kind=kind)
     return kept | set(written.values_list("person_id", flat=True))

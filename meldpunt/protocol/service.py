@@ -58,7 +58,7 @@ PROTOCOL_PUBLISHED = "protocol_published"
 CASE_TRIGGERS = {SUBMITTED, RECLASSIFIED, REOPENED}
 
 
-def route_case(case, *, trigger: str, actor: str, registry=None, version=None) -> RoutingDecision | None:
+def route_case(case, *, trigger: str, actor: str, registry=None, version=None, subjects=None) -> RoutingDecision | None:
     """Route ``case`` by the protocol in force and rewrite who may open it.
 
     This is the only function that writes ``CaseRecipient`` and
@@ -66,14 +66,17 @@ def route_case(case, *, trigger: str, actor: str, registry=None, version=None) -
     the routing recomputed now, for a case in any state. New recipients of an
     open case are notified; a closed or withdrawn case only gains or loses
     readers, silently. ``registry`` and ``version`` are reused when many
-    cases are routed at once. Returns the new decision, or None when a change
+    cases are routed at once; ``subjects``, the case's subject links, when the
+    caller has them (``submit_report`` just wrote them). A case routed with
+    ``trigger=SUBMITTED`` is new: it has no recipients or exclusions to read
+    back. Returns the new decision, or None when a change
     elsewhere (``trigger`` not in ``CASE_TRIGGERS``) left the case's access
     as it was.
     """
     # The explanations and notifications are stored for staff, so they are
     # written in the installation's language, not the reporter's.
     with translation.override(settings.LANGUAGE_CODE), access_sync():
-        return _route_case(case, trigger=trigger, actor=actor, registry=registry, version=version)
+        return _route_case(case, trigger=trigger, actor=actor, registry=registry, version=version, subjects=subjects)
 
 
 def sync_organisation(organisation, *, trigger: str, actor: str) -> int:
@@ -93,21 +96,25 @@ def sync_organisation(organisation, *, trigger: str, actor: str) -> int:
     return changed
 
 
-def decide(case, registry=None, version=None):
+def decide(case, registry=None, version=None, subjects=None):
     """The routing of ``case`` by today's registry and the protocol in force, stored nowhere."""
     organisation = case.organisation
     version = version or current_version(organisation)
-    named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in case.subjects.all()]
+    subjects = case.subjects.all() if subjects is None else subjects
+    named = [Named(person=s.person_id, accused=s.role == "beschuldigde") for s in subjects]
     registry = registry or registry_view(organisation)
     return version, registry, route(registry, as_protocol(version), named, event_period(case))
 
 
-def _route_case(case, *, trigger: str, actor: str, registry=None, version=None) -> RoutingDecision | None:
+def _route_case(case, *, trigger: str, actor: str, registry, version, subjects) -> RoutingDecision | None:
     organisation = case.organisation
-    version, registry, decision = decide(case, registry, version)
+    version, registry, decision = decide(case, registry, version, subjects)
     wanted = {r.person: r.position for r in decision.recipients}
-    current = dict(CaseRecipient.objects.filter(case=case).values_list("person_id", "position_id"))
-    excluded_now = set(RuleExclusion.objects.filter(case=case).values_list("person_id", flat=True))
+    if trigger == SUBMITTED:  # a new case: nobody may open it yet
+        current, excluded_now = {}, set()
+    else:
+        current = dict(CaseRecipient.objects.filter(case=case).values_list("person_id", "position_id"))
+        excluded_now = set(RuleExclusion.objects.filter(case=case).values_list("person_id", flat=True))
     if trigger not in CASE_TRIGGERS and current == wanted and excluded_now == decision.rule_exclusions:
         return None
 
