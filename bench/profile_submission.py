@@ -39,7 +39,7 @@ from common import REPORT_FIELDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PY = sys.executable
-RUNS = 30
+RUNS = int(os.environ.get("RUNS", "30"))
 PG_URL = "postgres://postgres@127.0.0.1:5432/meldpunt_bench_profile"
 
 

@@ -88,3 +88,43 @@ def test_numbers_follow_each_other_without_gaps(organisation, person):
     # Tried: three reports in a row; their numbers are consecutive.
     numbers = [int(report_about(organisation, person("Henk Bosman"))[0].reference.split("-")[1]) for _ in range(3)]
     assert numbers == list(range(numbers[0], numbers[0] + 3))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reports_sent_at_once_each_get_their_own_number_the_first_of_a_year_too():
+    """Tried: eight reports at the same moment (eight threads, each with its own
+    connection) in a year that has no case yet, so all eight race to start
+    the year's counter; on SQLite and PostgreSQL alike. Every report gets a
+    number, no number twice, none skipped."""
+    import threading
+
+    from django.db import connections
+
+    from meldpunt.cases.models import CaseCounter
+    from meldpunt.demo.loader import load_demo
+    from meldpunt.organisations.models import Organisation
+    from tests.factories import ReportInputFactory
+
+    load_demo()
+    organisation = Organisation.objects.get(slug="voorbeeldstad")
+    CaseCounter.objects.filter(organisation=organisation).delete()
+    start, references, errors = threading.Barrier(8), [], []
+
+    def send():
+        try:
+            start.wait(timeout=30)
+            references.append(submit_report(organisation, ReportInputFactory())[0].reference)
+        except Exception as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    year = references[0].split("-")[0]
+    assert sorted(references) == [f"{year}-{n:04d}" for n in range(1, 9)]
+    assert CaseCounter.objects.get(organisation=organisation, year=int(year)).last == 8

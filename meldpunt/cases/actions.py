@@ -11,7 +11,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -372,12 +372,22 @@ def _violates(error: IntegrityError, model, constraint_name: str) -> bool:
     return str(cause or error) == f"UNIQUE constraint failed: {columns}"
 
 
+# The next case number of an organisation and year, in one statement that adds
+# 1 in the database (the first of a year starts the counter at 1): the counter
+# row is locked for that statement and the caller's commit, not for a read and a write.
+_NEXT_NUMBER = (
+    f'INSERT INTO "{CaseCounter._meta.db_table}" ("organisation_id", "year", "last") VALUES (%s, %s, 1) '
+    f'ON CONFLICT ("organisation_id", "year") DO UPDATE SET "last" = "{CaseCounter._meta.db_table}"."last" + 1 '
+    'RETURNING "last"'
+)
+
+
 def _next_reference(organisation, now) -> str:
     year = timezone.localtime(now).year
-    counter, _created = CaseCounter.objects.select_for_update().get_or_create(organisation=organisation, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{year}-{counter.last:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_NUMBER, [organisation.pk, year])
+        (last,) = cursor.fetchone()
+    return f"{year}-{last:04d}"
 
 
 def post_message(
