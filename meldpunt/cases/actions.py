@@ -21,7 +21,6 @@ from meldpunt.cases import deadlines, linking, patterns
 from meldpunt.cases.models import (
     Attachment,
     Case,
-    CaseCounter,
     CaseEvent,
     Channel,
     Kind,
@@ -376,8 +375,8 @@ def _violates(error: IntegrityError, model, constraint_name: str) -> bool:
 # 1 in the database (the first of a year starts the counter at 1): the counter
 # row is locked for that statement and the caller's commit, not for a read and a write.
 _NEXT_NUMBER = (
-    f'INSERT INTO "{CaseCounter._meta.db_table}" ("organisation_id", "year", "last") VALUES (%s, %s, 1) '
-    f'ON CONFLICT ("organisation_id", "year") DO UPDATE SET "last" = "{CaseCounter._meta.db_table}"."last" + 1 '
+    'INSERT INTO "cases_casecounter" ("organisation_id", "year", "last") VALUES (%s, %s, 1) '
+    'ON CONFLICT ("organisation_id", "year") DO UPDATE SET "last" = "cases_casecounter"."last" + 1 '
     'RETURNING "last"'
 )
 

@@ -182,7 +182,7 @@ def case_joined(case: Case, accused: list[SubjectLink] | None = None) -> list:
     """Alert the people who may open ``case`` that it joins a pattern (see the
     module docstring). ``accused``: the case's accused links, when the caller
     has them (``submit_report`` just wrote them). Returns the notifications written."""
-    from meldpunt.cases.access import cases_visible_to_person
+    from meldpunt.cases.access import how_many_each_may_open
     from meldpunt.notifications.models import Notification
     from meldpunt.notifications.service import notify
     from meldpunt.notifications.together import already_told
@@ -193,14 +193,19 @@ def case_joined(case: Case, accused: list[SubjectLink] | None = None) -> list:
     if not _reaches_threshold(case, earlier):
         return []
     told = already_told(case, Notification.Kind.PATTERN)
-    written = []
-    for person, handler in _recipients(case):
-        if person.pk in told:
-            continue
-        visible = cases_visible_to_person(person, handler=handler).filter(pk__in=earlier.values("pk")).count()
-        text = alert_text(case, visible)
-        written.append(notify(person.pk, case.organisation, case, Notification.Kind.PATTERN, text, person=person))
-    return written
+    recipients = [(person, handler) for person, handler in _recipients(case) if person.pk not in told]
+    visible = how_many_each_may_open(recipients, earlier)
+    return [
+        notify(
+            person.pk,
+            case.organisation,
+            case,
+            Notification.Kind.PATTERN,
+            alert_text(case, visible[person.pk]),
+            person=person,
+        )
+        for person, _handler in recipients
+    ]
 
 
 @dataclass
