@@ -389,10 +389,10 @@ def test_an_other_integrity_error_is_not_retried_or_hidden(organisation, person,
     already taken). It must fail loudly, not be retried as a look-up collision."""
     from django.db import IntegrityError
 
-    from meldpunt.cases import actions
+    from meldpunt.cases import numbering
 
     first, _code = report_about(organisation, person("Henk Bosman"))
-    monkeypatch.setattr(actions, "_next_reference", lambda organisation, now: first.reference)
+    monkeypatch.setattr(numbering, "next_reference", lambda organisation, now: first.reference)
     with pytest.raises(IntegrityError):
         report_about(organisation, person("Henk Bosman"))
     assert Case.objects.count() == 1

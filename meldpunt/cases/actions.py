@@ -11,13 +11,13 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meldpunt.audit.log import actor_for_user, record, written_at_the_end
 from meldpunt.bewijs import filing
-from meldpunt.cases import deadlines, linking, patterns
+from meldpunt.cases import deadlines, linking, numbering, patterns
 from meldpunt.cases.models import (
     Attachment,
     Case,
@@ -220,7 +220,7 @@ def submit_report(
     # only for that moment, not through the whole submission. A submission that
     # fails after this leaves its number unused, and the audit trail says so.
     with transaction.atomic():
-        reference = _next_reference(organisation, now)
+        reference = numbering.next_reference(organisation, now)
     try:
         for _attempt in range(LOOKUP_ATTEMPTS):
             case.pk = None
@@ -369,24 +369,6 @@ def _violates(error: IntegrityError, model, constraint_name: str) -> bool:
     table = model._meta.db_table
     columns = ", ".join(f"{table}.{model._meta.get_field(name).column}" for name in constraint.fields)
     return str(cause or error) == f"UNIQUE constraint failed: {columns}"
-
-
-# The next case number of an organisation and year, in one statement that adds
-# 1 in the database (the first of a year starts the counter at 1): the counter
-# row is locked for that statement and the caller's commit, not for a read and a write.
-_NEXT_NUMBER = (
-    'INSERT INTO "cases_casecounter" ("organisation_id", "year", "last") VALUES (%s, %s, 1) '
-    'ON CONFLICT ("organisation_id", "year") DO UPDATE SET "last" = "cases_casecounter"."last" + 1 '
-    'RETURNING "last"'
-)
-
-
-def _next_reference(organisation, now) -> str:
-    year = timezone.localtime(now).year
-    with connection.cursor() as cursor:
-        cursor.execute(_NEXT_NUMBER, [organisation.pk, year])
-        (last,) = cursor.fetchone()
-    return f"{year}-{last:04d}"
 
 
 def post_message(
