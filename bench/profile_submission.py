@@ -9,6 +9,8 @@ the template of the redirect) ``RUNS`` times, and reports:
 
 - the median wall time of one POST, and the CPU time this process spent on
   it (the database server's own time is not in it);
+- on PostgreSQL, the CPU time of the database server process serving this
+  connection, per POST (with the GET of its form);
 - the number of SQL queries per POST, grouped by the table they touch first
   (``django.db.connection.queries`` under ``CaptureQueriesContext``), and how
   many of them run while the case-number row or the audit chain's head is
@@ -49,6 +51,18 @@ def _table(sql: str) -> str:
     return f"{verb} {match.group(1) if match else '?'}"
 
 
+def _database_cpu(connection) -> float:
+    """CPU seconds so far of the local PostgreSQL backend serving ``connection``
+    (0 on SQLite, where the database's work is this process's own)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def inner() -> None:
     """Runs inside the prepared environment (MELDPUNT_* set by ``main``)."""
     sys.path.insert(0, str(BASE_DIR))
@@ -76,7 +90,9 @@ def inner() -> None:
     for _ in range(3):  # warm up: imports, templates, translations
         post_once(client)
 
+    backend_before = _database_cpu(connection)
     measured = [post_once(Client()) for _ in range(RUNS)]
+    backend_ms = (_database_cpu(connection) - backend_before) * 1000 / RUNS
     times = [wall for wall, _cpu in measured]
     cpu_times = [cpu for _wall, cpu in measured]
     with CaptureQueriesContext(connection) as captured:
@@ -118,6 +134,8 @@ def inner() -> None:
         f"min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms ({RUNS} runs); "
         f"CPU of this process: median {statistics.median(cpu_times) * 1000:.1f} ms"
     )
+    if connection.vendor == "postgresql":
+        print(f"CPU of the PostgreSQL server process of this connection: {backend_ms:.1f} ms per POST (form GET included)")
     print(f"SQL queries in one POST: {len(queries)} ({query_ms:.1f} ms as the driver reports them)")
     print(f"  of which {tail} between locking the case number and its commit, {audit_tail} between locking")
     print("  the audit chain's head and the commit (the serial parts: one submission of the organisation at a time)")

@@ -141,6 +141,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     # The same backend, with waiting writers let in within 2 ms (meldpunt/sqlite_writers).
     DATABASES["default"]["ENGINE"] = "meldpunt.sqlite_writers"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements a worker sends again and again (every submission sends the
+    # same 40-odd) are prepared on its connection after the fifth time, so
+    # PostgreSQL parses and plans each once per connection, not once per
+    # request: docs/performance.md. 0 turns it off (a connection pooler that
+    # cannot keep prepared statements, such as PgBouncer before 1.21 in
+    # transaction mode).
+    prepare_after = env.get_int("DB_PREPARE_THRESHOLD", 5)
+    if prepare_after:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": prepare_after}
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Every form's fields: aria-invalid and aria-describedby as the page shows them (meldpunt/formmarkup.py).

@@ -128,3 +128,18 @@ def test_reports_sent_at_once_each_get_their_own_number_the_first_of_a_year_too(
     year = references[0].split("-")[0]
     assert sorted(references) == [f"{year}-{n:04d}" for n in range(1, 9)]
     assert CaseCounter.objects.get(organisation=organisation, year=int(year)).last == 8
+
+
+@pytest.mark.django_db
+def test_postgresql_prepares_the_statements_a_connection_repeats(organisation, person):
+    # Tried: six reports in a row on one connection; the fifth use of a statement prepares it,
+    # so the server parses and plans the submission's statements once per connection.
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    for _ in range(6):
+        report_about(organisation, person("Henk Bosman"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any(text.startswith('INSERT INTO "cases_case"') for text in prepared), prepared
+    assert Case.objects.count() == 6
