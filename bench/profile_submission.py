@@ -135,7 +135,7 @@ def inner() -> None:
         f"CPU of this process: median {statistics.median(cpu_times) * 1000:.1f} ms"
     )
     if connection.vendor == "postgresql":
-        print(f"CPU of the PostgreSQL server process of this connection: {backend_ms:.1f} ms per POST (form GET included)")
+        print(f"CPU of this connection's PostgreSQL server process: {backend_ms:.1f} ms per POST (with its form's GET)")
     print(f"SQL queries in one POST: {len(queries)} ({query_ms:.1f} ms as the driver reports them)")
     print(f"  of which {tail} between locking the case number and its commit, {audit_tail} between locking")
     print("  the audit chain's head and the commit (the serial parts: one submission of the organisation at a time)")

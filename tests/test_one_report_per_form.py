@@ -16,6 +16,7 @@ import time_machine
 from django.contrib.sessions.models import Session
 from django.db import connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from meldpunt.cases.models import Case
@@ -106,6 +107,25 @@ def test_the_receipt_view_ends_after_half_an_hour(sent):
         page = client.get(RECEIPT).content.decode()
     assert shown_code(page) is None and "Hier is geen ontvangstcode (meer) te zien" in page
     assert Submission.objects.get().sealed_receipt is None
+
+
+@pytest.mark.django_db
+def test_a_view_nobody_opens_again_is_erased_by_a_later_submission(sent, person):
+    # Tried: the reporter never comes back to the receipt page; another report arrives
+    # 31 minutes later (the view has ended), and a third half a minute after that.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31), tick=False):
+        other = Client()
+        assert other.post(URL, report_about_henk(person, form_token(other))).status_code == 302
+        assert Submission.objects.filter(sealed_receipt__isnull=False).count() == 1  # only the new one's view
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=30), tick=False):
+            third = Client()
+            token = form_token(third)
+            with CaptureQueriesContext(connection) as queries:
+                assert third.post(URL, report_about_henk(person, token)).status_code == 302
+    # The process looked less than a minute ago: the third submission does not look again.
+    assert not [q for q in queries.captured_queries if '"receipt_until" <=' in q["sql"]]
+    assert Submission.objects.filter(sealed_receipt__isnull=False).count() == 2
+    assert Case.objects.count() == 3
 
 
 @pytest.mark.django_db

@@ -48,6 +48,12 @@ def _may_open(person: Person, handler: bool, conflicted: set[int]) -> Q:
     return condition & ~_never_for(person, conflicted)
 
 
+def handlers_today(organisation_id: int) -> list[Person]:
+    """The people of the organisation who hold a position of the integrity office today, by id."""
+    held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.BEHANDELAAR)
+    return list(Person.objects.filter(organisation_id=organisation_id, appointments__in=held).distinct().order_by("pk"))
+
+
 def is_handler(person: Person) -> bool:
     """Whether ``person`` holds a position of the integrity office today."""
     return Appointment.objects.filter(
@@ -117,14 +123,16 @@ def may_open(person: Person, case: Case) -> bool:
     return cases_visible_to_person(person).filter(pk=case.pk).exists()
 
 
-def people_who_may_open(people, case: Case) -> set[int]:
+def people_who_may_open(people, case: Case, *, handlers_today: bool = False) -> set[int]:
     """The ids of those of ``people`` who may open ``case``: the rule of
     ``may_open``, for many people and one case in a few queries whatever their
-    number (a new case's notifications check every handler of the office)."""
-    return people_who_may_open_each({case: people})[case.pk]
+    number (a new case's notifications check every handler of the office).
+    ``handlers_today``: the caller has just read ``people`` as the office's
+    handlers today (``handlers_today()``), so that is not asked again."""
+    return people_who_may_open_each({case: people}, handlers_today=handlers_today)[case.pk]
 
 
-def people_who_may_open_each(wanted: dict[Case, list[Person]]) -> dict[int, set[int]]:
+def people_who_may_open_each(wanted: dict[Case, list[Person]], *, handlers_today: bool = False) -> dict[int, set[int]]:
     """``people_who_may_open`` for several cases at once (the escalation sweep's
     batch), in the same few queries however many cases and people: per case id,
     the ids of its people who may open it."""
@@ -136,11 +144,14 @@ def people_who_may_open_each(wanted: dict[Case, list[Person]]) -> dict[int, set[
     if not everyone:
         return {case_id: set() for case_id in ids}
     case_ids = [case_id for case_id, people in ids.items() if people]
-    handlers = set(
-        Appointment.objects.filter(
-            Appointment.held_on(today()), person_id__in=everyone, position__category=Category.BEHANDELAAR
-        ).values_list("person_id", flat=True)
-    )
+    if handlers_today:
+        handlers = everyone
+    else:
+        handlers = set(
+            Appointment.objects.filter(
+                Appointment.held_on(today()), person_id__in=everyone, position__category=Category.BEHANDELAAR
+            ).values_list("person_id", flat=True)
+        )
     routed: set[tuple[int, int]] = set()
     if everyone - handlers:
         from meldpunt.escalation.models import EscalationRecipient

@@ -106,10 +106,24 @@ def end_view(submission: Submission | None) -> None:
         submission.sealed_receipt = None
 
 
+# A process looks for ended views at most once in this many seconds.
+ERASE_EVERY = 60
+_erased_at = float("-inf")
+
+
 def erase_expired_views() -> None:
-    """Ended views lose their sealed code even if nobody looks again (run on every submission).
-    Looked for first: mostly there is none, and a read does not wait for SQLite's one writer."""
-    ended = Submission.objects.filter(receipt_until__lte=timezone.now(), sealed_receipt__isnull=False)
+    """Ended views lose their sealed code even if nobody looks again (called on
+    every submission; looks at most once a minute per process, so a busy
+    server does not ask it with every report, and an ended view's ciphertext
+    stays at most that much longer than its half hour; the receipt page
+    itself never opens an ended view). Looked for first: mostly there is
+    none, and a read does not wait for SQLite's one writer."""
+    global _erased_at
+    now = timezone.now()
+    if now.timestamp() - _erased_at < ERASE_EVERY:
+        return
+    _erased_at = now.timestamp()
+    ended = Submission.objects.filter(receipt_until__lte=now, sealed_receipt__isnull=False)
     if ended.exists():
         ended.update(sealed_receipt=None)
 

@@ -200,13 +200,6 @@ def recipients_without_address(organisation) -> list[tuple[str, list[str]]]:
     return [(person.name, holders[person.pk]) for person in missing]
 
 
-def _handlers_today(organisation_id) -> list[Person]:
-    from meldpunt.registry.models import Appointment, Category, today
-
-    held = Appointment.objects.filter(Appointment.held_on(today()), position__category=Category.BEHANDELAAR)
-    return list(Person.objects.filter(organisation_id=organisation_id, appointments__in=held).distinct().order_by("pk"))
-
-
 def handlers_who_may_open(case) -> list[Person]:
     """The integrity office's handlers today who may open ``case`` (not named
     in it, not conflicted, not excluded by a rule)."""
@@ -260,10 +253,10 @@ def _is_office_handler(person: Person, case) -> bool:
 
 
 def _work_out_office_handlers(case) -> tuple[list[Person], bool]:
-    from meldpunt.cases.access import people_who_may_open
+    from meldpunt.cases.access import handlers_today, people_who_may_open
 
-    handlers = _handlers_today(case.organisation_id)
-    allowed = people_who_may_open(handlers, case)
+    handlers = handlers_today(case.organisation_id)
+    allowed = people_who_may_open(handlers, case, handlers_today=True)
     return [person for person in handlers if person.pk in allowed], allowed >= {person.pk for person in handlers}
 
 
