@@ -17,7 +17,9 @@ the template of the redirect) ``RUNS`` times, and reports:
   locked (the serial parts);
 - the Python function calls of ten POSTs and the functions with the most
   cumulative and own time under cProfile (the argon2id hash, routing,
-  notifications, the audit chain, the form, the session each show there).
+  notifications, the audit chain, the form, the session each show there),
+  and their own time summed by package (Django's ORM, the PostgreSQL driver,
+  argon2, Meldpunt's apps, ...).
 
 The report is the one ``bench/load.py`` sends: anonymous, one typed-in
 accused person. Nothing is written to ``bench/results``; this is a tool for
@@ -142,6 +144,28 @@ def inner() -> None:
     for name, count in by_table.most_common():
         print(f"  {count:>4}  {name}")
     print(out.getvalue())
+    print("Own time of the ten profiled POSTs by where the code lives (per POST, under the profiler):")
+    for where, seconds in _own_time_by_package(stats).most_common(12):
+        print(f"  {seconds * 100:7.2f} ms  {where}")
+
+
+def _own_time_by_package(stats: pstats.Stats) -> collections.Counter:
+    """The profiled functions' own time summed by package: Django's ORM
+    (``django/db``), the PostgreSQL driver (whose time includes waiting for
+    the server), argon2, Meldpunt's own apps, the rest of Django, the standard library."""
+    totals = collections.Counter()
+    for (filename, _line, name), (_cc, _nc, own, _cum, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            parts = filename.split("site-packages/")[1].split("/")
+            where = "/".join(parts[:2]) if parts[0] == "django" else parts[0]
+        elif "/meldpunt/" in filename:
+            where = "meldpunt/" + filename.split("/meldpunt/")[1].split("/")[0]
+        elif filename == "~":
+            where = "built-in: argon2" if "argon2" in name else "built-in functions"
+        else:
+            where = "standard library"
+        totals[where] += own
+    return totals
 
 
 def main() -> None:
