@@ -129,6 +129,21 @@ def test_a_view_nobody_opens_again_is_erased_by_a_later_submission(sent, person)
 
 
 @pytest.mark.django_db
+def test_a_clock_set_back_still_looks_for_ended_views(sent, person):
+    # Tried: a report while the clock is two days ahead, then the clock set back
+    # (to 31 minutes after the first report, whose view has ended by then) and another report.
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2), tick=False):
+        ahead = Client()
+        assert ahead.post(URL, report_about_henk(person, form_token(ahead))).status_code == 302
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=31), tick=False):
+        back = Client()
+        token = form_token(back)
+        with CaptureQueriesContext(connection) as queries:
+            assert back.post(URL, report_about_henk(person, token)).status_code == 302
+    assert [q for q in queries.captured_queries if '"receipt_until" <=' in q["sql"]]
+
+
+@pytest.mark.django_db
 def test_another_browser_never_sees_the_receipt(sent):
     assert shown_code(Client().get(RECEIPT).content.decode()) is None
 

@@ -70,7 +70,7 @@ def test_the_answer_for_many_people_is_may_open_person_by_person(organisation, p
 def test_the_office_handlers_today_asked_as_such_get_the_same_answer(organisation, person):
     # Tried: every case of the world above, asked for the office's handlers today
     # (one named in a case, one with a conflict with an accused) with
-    # ``handlers_today=True`` (no second look at their appointments) and without.
+    # ``all_handlers_today=True`` (no second look at their appointments) and without.
     world(organisation, person)
     handlers = handlers_today(organisation.pk)
     assert person("Ingrid Vos") in handlers and person("Daan Schouten") in handlers
@@ -78,12 +78,12 @@ def test_the_office_handlers_today_asked_as_such_get_the_same_answer(organisatio
     assert all(is_handler(p) for p in handlers)
     for case in Case.objects.all():
         expected = {p.pk for p in handlers if may_open(p, case)}
-        assert people_who_may_open(handlers, case, handlers_today=True) == expected, case.reference
+        assert people_who_may_open(handlers, case, all_handlers_today=True) == expected, case.reference
         assert people_who_may_open(handlers, case) == expected
     named_ingrid = Case.objects.get(subjects__person=person("Ingrid Vos"))
-    assert person("Ingrid Vos").pk not in people_who_may_open(handlers, named_ingrid, handlers_today=True)
+    assert person("Ingrid Vos").pk not in people_who_may_open(handlers, named_ingrid, all_handlers_today=True)
     conflicted = Case.objects.get(subjects__person=person("Erik Peters"))
-    assert person("Daan Schouten").pk not in people_who_may_open(handlers, conflicted, handlers_today=True)
+    assert person("Daan Schouten").pk not in people_who_may_open(handlers, conflicted, all_handlers_today=True)
 
 
 @pytest.mark.django_db

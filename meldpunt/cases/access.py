@@ -123,16 +123,18 @@ def may_open(person: Person, case: Case) -> bool:
     return cases_visible_to_person(person).filter(pk=case.pk).exists()
 
 
-def people_who_may_open(people, case: Case, *, handlers_today: bool = False) -> set[int]:
+def people_who_may_open(people, case: Case, *, all_handlers_today: bool = False) -> set[int]:
     """The ids of those of ``people`` who may open ``case``: the rule of
     ``may_open``, for many people and one case in a few queries whatever their
     number (a new case's notifications check every handler of the office).
-    ``handlers_today``: the caller has just read ``people`` as the office's
+    ``all_handlers_today``: the caller has just read ``people`` as the office's
     handlers today (``handlers_today()``), so that is not asked again."""
-    return people_who_may_open_each({case: people}, handlers_today=handlers_today)[case.pk]
+    return people_who_may_open_each({case: people}, all_handlers_today=all_handlers_today)[case.pk]
 
 
-def people_who_may_open_each(wanted: dict[Case, list[Person]], *, handlers_today: bool = False) -> dict[int, set[int]]:
+def people_who_may_open_each(
+    wanted: dict[Case, list[Person]], *, all_handlers_today: bool = False
+) -> dict[int, set[int]]:
     """``people_who_may_open`` for several cases at once (the escalation sweep's
     batch), in the same few queries however many cases and people: per case id,
     the ids of its people who may open it."""
@@ -144,7 +146,7 @@ def people_who_may_open_each(wanted: dict[Case, list[Person]], *, handlers_today
     if not everyone:
         return {case_id: set() for case_id in ids}
     case_ids = [case_id for case_id, people in ids.items() if people]
-    if handlers_today:
+    if all_handlers_today:
         handlers = everyone
     else:
         handlers = set(

@@ -120,7 +120,7 @@ def erase_expired_views() -> None:
     none, and a read does not wait for SQLite's one writer."""
     global _erased_at
     now = timezone.now()
-    if now.timestamp() - _erased_at < ERASE_EVERY:
+    if 0 <= now.timestamp() - _erased_at < ERASE_EVERY:  # (a clock set back looks again)
         return
     _erased_at = now.timestamp()
     ended = Submission.objects.filter(receipt_until__lte=now, sealed_receipt__isnull=False)

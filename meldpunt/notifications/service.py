@@ -256,7 +256,7 @@ def _work_out_office_handlers(case) -> tuple[list[Person], bool]:
     from meldpunt.cases.access import handlers_today, people_who_may_open
 
     handlers = handlers_today(case.organisation_id)
-    allowed = people_who_may_open(handlers, case, handlers_today=True)
+    allowed = people_who_may_open(handlers, case, all_handlers_today=True)
     return [person for person in handlers if person.pk in allowed], allowed >= {person.pk for person in handlers}
 
 
